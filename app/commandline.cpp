@@ -1,0 +1,121 @@
+#include "commandline.h"
+
+#include <QCommandLineParser>
+
+namespace {
+
+struct Options {
+    QCommandLineOption bootstrap{{QStringLiteral("b"), QStringLiteral("bootstrap")},
+                                 QStringLiteral("Connect to this Kafka cluster instead of the embedded one."),
+                                 QStringLiteral("host:port[,...]")};
+    QCommandLineOption property{QStringLiteral("X"),
+                                QStringLiteral("Set a librdkafka client property, as kcat does. Repeatable. "
+                                               "'-X list' lists them all."),
+                                QStringLiteral("key=value")};
+    QCommandLineOption config{QStringLiteral("config"),
+                              QStringLiteral("Read client properties from a file, as the Kafka CLI tools do."),
+                              QStringLiteral("client.properties")};
+    QCommandLineOption simulate{QStringLiteral("simulate"),
+                                QStringLiteral("Publish the simulated 500-bed hospital (always on in the "
+                                               "console with the embedded cluster).")};
+    QCommandLineOption rate{QStringLiteral("rate"), QStringLiteral("Simulated events per minute (default 5000)."),
+                            QStringLiteral("events-per-min")};
+    QCommandLineOption seed{QStringLiteral("seed"), QStringLiteral("Seed of the simulated hospital (default 1)."),
+                            QStringLiteral("N")};
+    QCommandLineOption brokers{QStringLiteral("brokers"), QStringLiteral("Brokers in the embedded cluster (default 3)."),
+                               QStringLiteral("N")};
+    QCommandLineOption help{{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")};
+    QCommandLineOption version{QStringLiteral("version"), QStringLiteral("Show the version.")};
+
+    void addTo(QCommandLineParser &parser)
+    {
+        parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsCompactedShortOptions);
+        parser.addOptions({bootstrap, property, config, simulate, rate, seed, brokers, help, version});
+        parser.addPositionalArgument(QStringLiteral("command"),
+                                     QStringLiteral("'broker' runs the embedded cluster headless; "
+                                                    "none opens the console."),
+                                     QStringLiteral("[broker]"));
+    }
+};
+
+double positiveNumber(const QString &text, const char *what)
+{
+    bool ok = false;
+    const double value = text.toDouble(&ok);
+    if (!ok || value <= 0)
+        throw UsageError(std::string(what) + " must be a positive number, got \"" + text.toStdString() + '"');
+    return value;
+}
+
+} // namespace
+
+CommandLine CommandLine::parse(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    Options options;
+    options.addTo(parser);
+    if (!parser.parse(arguments))
+        throw UsageError(parser.errorText().toStdString());
+
+    CommandLine line;
+    if (parser.isSet(options.help)) {
+        line.mode = Mode::Help;
+        return line;
+    }
+    if (parser.isSet(options.version)) {
+        line.mode = Mode::Version;
+        return line;
+    }
+
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1 || (positional.size() == 1 && positional.first() != QLatin1String("broker")))
+        throw UsageError("unknown command \"" + positional.join(u' ').toStdString() + "\" (try --help)");
+    if (!positional.isEmpty())
+        line.mode = Mode::Broker;
+
+    // Properties file first, then -X in order, then --bootstrap: the most specific wins, as in kcat.
+    if (parser.isSet(options.config))
+        line.config.loadPropertiesFile(parser.value(options.config));
+    for (const QString &property : parser.values(options.property)) {
+        if (property == QLatin1String("list")) {
+            line.mode = Mode::ListProperties;
+            return line;
+        }
+        line.config.setAssignment(property);
+    }
+    if (parser.isSet(options.bootstrap))
+        line.config.setBootstrapServers(parser.value(options.bootstrap));
+    line.embedded = line.config.bootstrapServers().isEmpty();
+    if (line.mode == Mode::Broker && !line.embedded)
+        throw UsageError("'broker' runs the embedded cluster; it takes no --bootstrap");
+    line.config.validate();
+
+    line.simulate = parser.isSet(options.simulate) || (line.mode == Mode::Console && line.embedded);
+    if (parser.isSet(options.rate))
+        line.eventsPerMinute = positiveNumber(parser.value(options.rate), "--rate");
+    if (parser.isSet(options.seed)) {
+        bool ok = false;
+        line.seed = parser.value(options.seed).toULongLong(&ok);
+        if (!ok)
+            throw UsageError("--seed must be a whole number, got \"" + parser.value(options.seed).toStdString() + '"');
+    }
+    if (parser.isSet(options.brokers)) {
+        line.brokers = int(positiveNumber(parser.value(options.brokers), "--brokers"));
+        if (line.brokers > 9)
+            throw UsageError("--brokers takes 1 to 9");
+    }
+    return line;
+}
+
+QString CommandLine::helpText()
+{
+    QCommandLineParser parser;
+    Options options;
+    options.addTo(parser);
+    parser.setApplicationDescription(QStringLiteral(
+        "Vigil — operations console for clinical event streams on Kafka.\n\n"
+        "  vigil                          console on the embedded cluster with the simulated hospital\n"
+        "  vigil --bootstrap host:9092    console on a real cluster (-X / --config for SASL, SSL)\n"
+        "  vigil broker [--simulate]      embedded cluster without a window; prints its bootstrap list"));
+    return parser.helpText();
+}

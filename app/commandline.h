@@ -1,0 +1,30 @@
+#pragma once
+
+#include "clientconfig.h"
+
+#include <QStringList>
+
+#include <stdexcept>
+
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// What the user asked for on the command line. Cluster options follow kcat and the Kafka CLI
+// tools: --bootstrap, repeated -X key=value, --config client.properties.
+struct CommandLine {
+    enum class Mode { Console, Broker, ListProperties, Help, Version };
+
+    Mode mode = Mode::Console;
+    ClientConfig config;       // without bootstrap.servers when the embedded cluster is used
+    bool embedded = true;      // no --bootstrap: start the embedded cluster
+    bool simulate = false;     // run the simulated hospital
+    double eventsPerMinute = 5000;
+    quint64 seed = 1;
+    int brokers = 3;
+
+    // Throws UsageError or ConfigError with a message for the user.
+    static CommandLine parse(const QStringList &arguments);
+    static QString helpText();
+};

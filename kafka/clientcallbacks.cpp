@@ -1,0 +1,81 @@
+#include "clientcallbacks.h"
+
+#include "kafkaerror.h"
+#include "statisticsparser.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcKafka, "vigil.kafka")
+
+namespace {
+
+ClientCallbacks *callbacksOf(void *opaque)
+{
+    return static_cast<ClientCallbacks *>(opaque);
+}
+
+void errorCallback(rd_kafka_t *client, int code, const char *reason, void *opaque)
+{
+    auto *self = callbacksOf(opaque);
+    ClientError error = clientError(rd_kafka_resp_err_t(code), QString());
+    error.message = QString::fromUtf8(reason);
+    if (code == RD_KAFKA_RESP_ERR__FATAL) {
+        char fatal[512];
+        const auto fatalCode = rd_kafka_fatal_error(client, fatal, sizeof fatal);
+        error.code = fatalCode;
+        error.message = QString::fromUtf8(fatal);
+        error.fatal = true;
+    }
+    try {
+        if (self->onError)
+            self->onError(error);
+    } catch (...) {
+        qCCritical(lcKafka) << "error handler threw while reporting:" << error.message;
+    }
+}
+
+int statisticsCallback(rd_kafka_t *, char *json, size_t length, void *opaque)
+{
+    auto *self = callbacksOf(opaque);
+    try {
+        if (self->onStatistics)
+            self->onStatistics(parseStatistics({json, length}));
+    } catch (const std::exception &error) {
+        qCWarning(lcKafka) << "unreadable client statistics:" << error.what();
+    }
+    return 0; // librdkafka frees the JSON
+}
+
+void deliveryCallback(rd_kafka_t *, const rd_kafka_message_t *message, void *opaque)
+{
+    auto *self = callbacksOf(opaque);
+    try {
+        if (self->onDelivery)
+            self->onDelivery(*message);
+    } catch (...) {
+        qCCritical(lcKafka) << "delivery handler threw";
+    }
+}
+
+// librdkafka logs from its own threads; Qt's logging is thread-safe.
+void logCallback(const rd_kafka_t *, int level, const char *facility, const char *text)
+{
+    if (level <= 3)
+        qCWarning(lcKafka, "%s: %s", facility, text);
+    else if (level <= 5)
+        qCInfo(lcKafka, "%s: %s", facility, text);
+    else
+        qCDebug(lcKafka, "%s: %s", facility, text);
+}
+
+} // namespace
+
+void ClientCallbacks::install(rd_kafka_conf_t *conf)
+{
+    rd_kafka_conf_set_opaque(conf, this);
+    rd_kafka_conf_set_error_cb(conf, errorCallback);
+    rd_kafka_conf_set_stats_cb(conf, statisticsCallback);
+    if (onDelivery) // a consumer warns about a delivery callback it cannot use
+        rd_kafka_conf_set_dr_msg_cb(conf, deliveryCallback);
+    rd_kafka_conf_set_log_cb(conf, logCallback);
+}

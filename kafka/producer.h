@@ -1,0 +1,51 @@
+#pragma once
+
+#include "clientcallbacks.h"
+#include "clientconfig.h"
+#include "kafkahandles.h"
+#include "kafkarecord.h"
+
+#include <string>
+#include <string_view>
+
+struct DeliveryCounts {
+    qint64 delivered = 0;
+    qint64 failed = 0;
+    ClientError lastFailure;
+};
+
+// A librdkafka producer owned by the thread that uses it. Delivery reports, errors and
+// statistics arrive when that thread calls poll(), flush() or a transaction call.
+class Producer {
+public:
+    explicit Producer(const ClientConfig &config);
+    Producer(const Producer &) = delete;
+    Producer &operator=(const Producer &) = delete;
+
+    ClientCallbacks &callbacks() { return m_callbacks; }
+    rd_kafka_t *handle() const { return m_client.get(); }
+
+    // Queues one record; waits (polling) while the local queue is full. Throws KafkaException.
+    void produce(const std::string &topic, std::string_view key, std::string_view value,
+                 const QList<KafkaHeader> &headers = {}, qint64 timestampMs = 0,
+                 int partition = RD_KAFKA_PARTITION_UA);
+    void poll(int timeoutMs = 0);
+    // Waits for outstanding deliveries; returns how many are still queued when the time is up.
+    int flush(int timeoutMs);
+
+    // Transactions (transactional.id must be configured). Each throws KafkaException; a failed
+    // commit is aborted first when librdkafka says the transaction must be aborted.
+    void initTransactions(int timeoutMs);
+    void beginTransaction();
+    void commitTransaction(int timeoutMs);
+    void abortTransaction(int timeoutMs);
+    void sendOffsetsToTransaction(const rd_kafka_topic_partition_list_t *offsets,
+                                  rd_kafka_t *consumer, int timeoutMs);
+
+    const DeliveryCounts &deliveries() const { return m_deliveries; }
+
+private:
+    ClientCallbacks m_callbacks; // must outlive m_client
+    DeliveryCounts m_deliveries;
+    RdKafkaPtr m_client;
+};

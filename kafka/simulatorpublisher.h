@@ -1,0 +1,63 @@
+#pragma once
+
+#include "clientconfig.h"
+#include "kafkaworker.h"
+
+#include <QElapsedTimer>
+
+#include <memory>
+#include <vector>
+
+class HospitalSimulator;
+class Producer;
+class QTimer;
+struct SimulatedEvent;
+
+struct SimulatorSettings {
+    ClientConfig config;
+    quint64 seed = 1;
+    double eventsPerMinute = 5000; // the seed article's rate
+    int beds = 500;
+};
+
+struct SimulatorCounters {
+    qint64 eventsPublished = 0;
+    qint64 transactionsCommitted = 0;
+    qint64 transactionsFailed = 0;
+};
+
+// Publishes the simulated hospital into Kafka at a steady rate, from its own thread.
+// Every tick's events go in one transaction (an idempotent, acks=all, lz4 producer), so an
+// admission's Patient, Encounter and first MedicationRequest are committed together.
+// A failed transaction is aborted and the same events are sent again in the next one.
+class SimulatorPublisher final : public KafkaWorker {
+    Q_OBJECT
+public:
+    explicit SimulatorPublisher(SimulatorSettings settings, QObject *parent = nullptr);
+    ~SimulatorPublisher() override;
+
+    static constexpr int TickMs = 50;
+
+public Q_SLOTS:
+    void start() override;
+
+Q_SIGNALS:
+    void published(const SimulatorCounters &counters);
+
+protected:
+    void releaseClients() override;
+
+private:
+    void tick();
+    void generateDueEvents();
+    void fail(const ClientError &error);
+
+    SimulatorSettings m_settings;
+    std::unique_ptr<HospitalSimulator> m_hospital;
+    std::unique_ptr<Producer> m_producer;
+    QTimer *m_timer = nullptr;
+    QElapsedTimer m_sinceLastTick;
+    double m_owedEvents = 0;
+    std::vector<SimulatedEvent> m_pending; // generated, not yet committed
+    SimulatorCounters m_counters;
+};

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+// The seed's topic layout (DESIGN.md, "Data contracts") and the resource-to-topic map.
+namespace Topics {
+
+inline constexpr std::string_view Adt = "healthcare.adt.events";
+inline constexpr std::string_view LabResults = "healthcare.labs.results";
+inline constexpr std::string_view LabsProcessed = "healthcare.labs.processed";
+inline constexpr std::string_view CriticalAlerts = "healthcare.alerts.critical";
+inline constexpr std::string_view MedicationOrders = "healthcare.medications.orders";
+inline constexpr std::string_view FhirOther = "healthcare.fhir.other";
+inline constexpr std::string_view DeadLetters = "healthcare.dlq";
+
+// Patient, Encounter -> adt; Observation, DiagnosticReport -> labs.results;
+// MedicationRequest -> medications.orders; anything else -> fhir.other.
+std::string_view forResourceType(std::string_view resourceType);
+
+struct TopicSpec {
+    std::string_view name;
+    int partitions;
+    long long retentionMs; // -1: kept forever (compacted topics)
+    bool compacted;
+};
+
+// The recommended layout, in a stable order.
+const std::vector<TopicSpec> &recommendedLayout();
+
+} // namespace Topics

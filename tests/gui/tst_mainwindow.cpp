@@ -1,0 +1,52 @@
+// The console's main window, offscreen, on the embedded cluster with the simulated hospital.
+#include "clusterstatus.h"
+#include "commandline.h"
+#include "console.h"
+#include "dashboardview.h"
+#include "feedmodel.h"
+#include "mainwindow.h"
+
+#include <QLabel>
+#include <QListWidget>
+#include <QTableView>
+#include <QtTest>
+
+class TestMainWindow final : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void opensOnTheEmbeddedClusterAndTheFeedFills()
+    {
+        Console console(CommandLine::parse({QStringLiteral("vigil"), QStringLiteral("--rate"), QStringLiteral("60000")}));
+        MainWindow *window = console.window();
+        window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+
+        // Only areas that exist are offered.
+        auto *navigation = window->findChild<QListWidget *>(QStringLiteral("navigation"));
+        QVERIFY(navigation);
+        QCOMPARE(navigation->count(), 1);
+        QCOMPARE(navigation->item(0)->text(), QStringLiteral("Dashboard"));
+
+        // The embedded cluster says what it cannot do.
+        auto *notice = window->findChild<QLabel *>(QStringLiteral("clusterNotice"));
+        QVERIFY(notice);
+        QVERIFY(notice->text().contains(QStringLiteral("in memory")));
+
+        QTableView *view = window->dashboard()->feedView();
+        QTRY_VERIFY_WITH_TIMEOUT(view->model()->rowCount() > 100, 60'000);
+        QVERIFY(!view->model()->index(0, FeedModel::Summary).data().toString().isEmpty());
+
+        // The status bar reports the cluster once statistics arrive.
+        auto *brokers = window->findChild<QLabel *>(QStringLiteral("brokers"));
+        QVERIFY(brokers);
+        QTRY_COMPARE_WITH_TIMEOUT(brokers->text(), QStringLiteral("brokers 3/3"), 30'000);
+        QTRY_VERIFY_WITH_TIMEOUT(console.status()->eventsPerSecondIn() > 0, 30'000);
+
+        const QString screenshotDir = qEnvironmentVariable("VIGIL_SCREENSHOT_DIR");
+        if (!screenshotDir.isEmpty())
+            QVERIFY(window->grab().save(screenshotDir + QStringLiteral("/console-dashboard.png")));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,52 @@
+#include "topics.h"
+
+#include <QtTest>
+
+class TestTopics final : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void resourceToTopic_data()
+    {
+        QTest::addColumn<QString>("resourceType");
+        QTest::addColumn<QString>("topic");
+        QTest::newRow("Patient") << "Patient" << "healthcare.adt.events";
+        QTest::newRow("Encounter") << "Encounter" << "healthcare.adt.events";
+        QTest::newRow("Observation") << "Observation" << "healthcare.labs.results";
+        QTest::newRow("DiagnosticReport") << "DiagnosticReport" << "healthcare.labs.results";
+        QTest::newRow("MedicationRequest") << "MedicationRequest" << "healthcare.medications.orders";
+        QTest::newRow("AllergyIntolerance") << "AllergyIntolerance" << "healthcare.fhir.other";
+        QTest::newRow("case matters") << "observation" << "healthcare.fhir.other";
+        QTest::newRow("empty") << "" << "healthcare.fhir.other";
+    }
+    void resourceToTopic()
+    {
+        QFETCH(QString, resourceType);
+        QFETCH(QString, topic);
+        const auto actual = Topics::forResourceType(resourceType.toStdString());
+        QCOMPARE(QString::fromUtf8(actual.data(), actual.size()), topic);
+    }
+
+    void layoutHasTheSeedPartitionCounts()
+    {
+        QMap<QString, int> partitions;
+        for (const auto &spec : Topics::recommendedLayout())
+            partitions.insert(QString::fromUtf8(spec.name.data(), spec.name.size()), spec.partitions);
+        QCOMPARE(partitions.value("healthcare.adt.events"), 12);
+        QCOMPARE(partitions.value("healthcare.labs.results"), 8);
+        QCOMPARE(partitions.value("healthcare.alerts.critical"), 6);
+        QCOMPARE(partitions.value("healthcare.medications.orders"), 8);
+        QVERIFY(partitions.contains("healthcare.labs.processed"));
+        QVERIFY(partitions.contains("healthcare.dlq"));
+        QVERIFY(partitions.contains("healthcare.fhir.other"));
+        QCOMPARE(partitions.size(), 7);
+    }
+
+    void onlyTheAlertsTopicIsCompacted()
+    {
+        for (const auto &spec : Topics::recommendedLayout())
+            QCOMPARE(spec.compacted, spec.name == Topics::CriticalAlerts);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestTopics)
+#include "tst_topics.moc"

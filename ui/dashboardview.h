@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QWidget>
+
+class FeedModel;
+class QCheckBox;
+class QLabel;
+class QTableView;
+
+// The Dashboard: the live event feed, newest first, with the cluster's caveats above it.
+class DashboardView final : public QWidget {
+    Q_OBJECT
+public:
+    // clusterNotice is shown above the feed when not empty (the embedded cluster's limits).
+    DashboardView(FeedModel *feed, const QString &clusterNotice, QWidget *parent = nullptr);
+
+    QTableView *feedView() const { return m_feedView; }
+
+private:
+    void updateCount();
+    void setPatientIdsRevealed(bool revealed);
+
+    FeedModel *m_feed;
+    QTableView *m_feedView;
+    QLabel *m_count;
+    QCheckBox *m_reveal;
+};
