@@ -1,6 +1,7 @@
 #include "commandline.h"
 
 #include <QCommandLineParser>
+#include <QMap>
 
 namespace {
 
@@ -18,6 +19,12 @@ struct Options {
     QCommandLineOption simulate{QStringLiteral("simulate"),
                                 QStringLiteral("Publish the simulated 500-bed hospital (always on in the "
                                                "console with the embedded cluster).")};
+    QCommandLineOption evaluate{QStringLiteral("evaluate"),
+                                QStringLiteral("Run the critical-value evaluator (always on in the console with "
+                                               "the embedded cluster).")};
+    QCommandLineOption thresholds{QStringLiteral("thresholds"),
+                                  QStringLiteral("Critical-value threshold set (JSON); default: the bundled adult set."),
+                                  QStringLiteral("file")};
     QCommandLineOption rate{QStringLiteral("rate"), QStringLiteral("Simulated events per minute (default 5000)."),
                             QStringLiteral("events-per-min")};
     QCommandLineOption seed{QStringLiteral("seed"), QStringLiteral("Seed of the simulated hospital (default 1)."),
@@ -30,11 +37,11 @@ struct Options {
     void addTo(QCommandLineParser &parser)
     {
         parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsCompactedShortOptions);
-        parser.addOptions({bootstrap, property, config, simulate, rate, seed, brokers, help, version});
+        parser.addOptions({bootstrap, property, config, simulate, evaluate, thresholds, rate, seed, brokers, help, version});
         parser.addPositionalArgument(QStringLiteral("command"),
-                                     QStringLiteral("'broker' runs the embedded cluster headless; "
-                                                    "none opens the console."),
-                                     QStringLiteral("[broker]"));
+                                     QStringLiteral("'broker' runs the embedded cluster headless; 'evaluate' runs "
+                                                    "the evaluator against --bootstrap; none opens the console."),
+                                     QStringLiteral("[broker|evaluate|provision]"));
     }
 };
 
@@ -68,10 +75,13 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     }
 
     const QStringList positional = parser.positionalArguments();
-    if (positional.size() > 1 || (positional.size() == 1 && positional.first() != QLatin1String("broker")))
+    const QString command = positional.value(0);
+    static const QMap<QString, Mode> commands = {{QStringLiteral("broker"), Mode::Broker},
+                                                 {QStringLiteral("evaluate"), Mode::Evaluate},
+                                                 {QStringLiteral("provision"), Mode::Provision}};
+    if (positional.size() > 1 || (!command.isEmpty() && !commands.contains(command)))
         throw UsageError("unknown command \"" + positional.join(u' ').toStdString() + "\" (try --help)");
-    if (!positional.isEmpty())
-        line.mode = Mode::Broker;
+    line.mode = commands.value(command, Mode::Console);
 
     // Properties file first, then -X in order, then --bootstrap: the most specific wins, as in kcat.
     if (parser.isSet(options.config))
@@ -88,7 +98,16 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     line.embedded = line.config.bootstrapServers().isEmpty();
     if (line.mode == Mode::Broker && !line.embedded)
         throw UsageError("'broker' runs the embedded cluster; it takes no --bootstrap");
+    if (line.mode == Mode::Evaluate && line.embedded)
+        throw UsageError("'evaluate' needs --bootstrap (or 'vigil broker --evaluate' for the embedded cluster)");
+    if (line.mode == Mode::Provision && line.embedded)
+        throw UsageError("'provision' needs --bootstrap (the embedded cluster has the layout already)");
     line.config.validate();
+
+    line.evaluate = parser.isSet(options.evaluate) || line.mode == Mode::Evaluate
+                    || (line.mode == Mode::Console && line.embedded);
+    if (parser.isSet(options.thresholds))
+        line.thresholdsPath = parser.value(options.thresholds);
 
     line.simulate = parser.isSet(options.simulate) || (line.mode == Mode::Console && line.embedded);
     if (parser.isSet(options.rate))
@@ -116,6 +135,8 @@ QString CommandLine::helpText()
         "Vigil — operations console for clinical event streams on Kafka.\n\n"
         "  vigil                          console on the embedded cluster with the simulated hospital\n"
         "  vigil --bootstrap host:9092    console on a real cluster (-X / --config for SASL, SSL)\n"
-        "  vigil broker [--simulate]      embedded cluster without a window; prints its bootstrap list"));
+        "  vigil broker [--simulate] [--evaluate]   embedded cluster without a window; prints its bootstrap list\n"
+        "  vigil evaluate --bootstrap host:9092     the critical-value evaluator as a service\n"
+        "  vigil provision --bootstrap host:9092    create the recommended topic layout (existing topics are left alone)"));
     return parser.helpText();
 }

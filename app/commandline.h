@@ -14,12 +14,14 @@ public:
 // What the user asked for on the command line. Cluster options follow kcat and the Kafka CLI
 // tools: --bootstrap, repeated -X key=value, --config client.properties.
 struct CommandLine {
-    enum class Mode { Console, Broker, ListProperties, Help, Version };
+    enum class Mode { Console, Broker, Evaluate, Provision, ListProperties, Help, Version };
 
     Mode mode = Mode::Console;
     ClientConfig config;       // without bootstrap.servers when the embedded cluster is used
     bool embedded = true;      // no --bootstrap: start the embedded cluster
     bool simulate = false;     // run the simulated hospital
+    bool evaluate = false;     // run the critical-value evaluator job
+    QString thresholdsPath = QStringLiteral(":/thresholds/adult-critical-values.json");
     double eventsPerMinute = 5000;
     quint64 seed = 1;
     int brokers = 3;

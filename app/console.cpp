@@ -1,11 +1,17 @@
 #include "console.h"
 
 #include "clusterstatus.h"
+#include "dashboardview.h"
 #include "embeddedcluster.h"
+#include "evaluatorjob.h"
 #include "feedconsumer.h"
 #include "feedmodel.h"
 #include "mainwindow.h"
+#include "pipelinehealth.h"
+#include "pipelinehealthview.h"
 #include "simulatorpublisher.h"
+#include "thresholdeditor.h"
+#include "thresholdset.h"
 #include "topics.h"
 #include "workerthread.h"
 
@@ -49,6 +55,9 @@ Console::Console(const CommandLine &line) : m_config(line.config)
     QObject::connect(feedConsumer, &KafkaWorker::errorOccurred, m_status.get(), &ClusterStatus::recordError);
     m_feedThread = std::make_unique<WorkerThread>(feedConsumer, QStringLiteral("feed consumer"));
 
+    if (line.evaluate)
+        startEvaluator(line);
+
     if (line.simulate) {
         SimulatorSettings simulatorSettings;
         simulatorSettings.config = m_config;
@@ -60,11 +69,35 @@ Console::Console(const CommandLine &line) : m_config(line.config)
     }
 }
 
+void Console::startEvaluator(const CommandLine &line)
+{
+    EvaluatorSettings settings;
+    settings.config = m_config;
+    settings.thresholds = ThresholdSet::loadFile(line.thresholdsPath);
+
+    m_pipelineHealth = std::make_unique<PipelineHealth>();
+    m_deadLetters = std::make_unique<DeadLetterModel>();
+    m_window->dashboard()->addPanel(new PipelineHealthView(m_pipelineHealth.get(), m_deadLetters.get()));
+    m_thresholdEditor = new ThresholdEditor(settings.thresholds, ThresholdAuditLog());
+    m_window->addArea(QObject::tr("Thresholds"), m_thresholdEditor);
+
+    auto *job = new EvaluatorJob(settings);
+    QObject::connect(job, &EvaluatorJob::batchCommitted, m_pipelineHealth.get(), &PipelineHealth::record);
+    QObject::connect(job, &EvaluatorJob::batchCommitted, m_deadLetters.get(), &DeadLetterModel::append);
+    QObject::connect(job, &EvaluatorJob::batchCommitted, m_thresholdEditor, &ThresholdEditor::recordActivity);
+    QObject::connect(job, &KafkaWorker::errorOccurred, m_status.get(), &ClusterStatus::recordError);
+    // The new set crosses to the evaluator's thread as an immutable snapshot.
+    QObject::connect(m_thresholdEditor, &ThresholdEditor::thresholdsApplied, job, &EvaluatorJob::setThresholds);
+    m_evaluatorThread = std::make_unique<WorkerThread>(job, QStringLiteral("evaluator"));
+}
+
 Console::~Console()
 {
-    // Producers first, so nothing is sent to a cluster that is going away; then the feed;
+    // Producers first, so nothing is sent to a cluster that is going away; then the consumers;
     // the window and models outlive the workers that post to them.
     if (m_simulatorThread)
         m_simulatorThread->stop();
+    if (m_evaluatorThread)
+        m_evaluatorThread->stop();
     m_feedThread->stop();
 }

@@ -1,8 +1,9 @@
-#include "brokerservice.h"
 #include "commandline.h"
 #include "console.h"
+#include "headlessservice.h"
 #include "mainwindow.h"
 #include "signalwatcher.h"
+#include "topicprovisioner.h"
 
 #include <QApplication>
 #include <QTextStream>
@@ -19,20 +20,51 @@ bool hasDisplay()
            || qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
 }
 
-int runBroker(int argc, char **argv, const CommandLine &line)
+int runHeadless(int argc, char **argv, const CommandLine &line)
 {
     QCoreApplication app(argc, argv);
-    BrokerService broker(line);
-    // The first line on stdout is the bootstrap list, for scripts and tests to read.
-    QTextStream(stdout) << broker.bootstrapServers() << Qt::endl;
-    QTextStream(stderr) << "vigil broker: " << line.brokers << " brokers on loopback"
-                        << (line.simulate ? QStringLiteral("; simulating %1 events/min, seed %2")
-                                                .arg(line.eventsPerMinute).arg(line.seed)
-                                          : QString())
-                        << ". Stop with Ctrl-C." << Qt::endl;
+    HeadlessService service(line);
+    if (line.mode == CommandLine::Mode::Broker) {
+        // The first line on stdout is the bootstrap list, for scripts and tests to read.
+        QTextStream(stdout) << service.bootstrapServers() << Qt::endl;
+        QTextStream(stderr) << "vigil broker: " << line.brokers << " brokers on loopback";
+    } else {
+        QTextStream(stderr) << "vigil evaluate: " << service.bootstrapServers();
+    }
+    if (line.simulate)
+        QTextStream(stderr) << "; simulating " << line.eventsPerMinute << " events/min, seed " << line.seed;
+    if (line.evaluate)
+        QTextStream(stderr) << "; evaluating with " << line.thresholdsPath;
+    QTextStream(stderr) << ". Stop with Ctrl-C." << Qt::endl;
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, &QCoreApplication::quit);
     return app.exec();
+}
+
+// Exit status: 0 when every topic exists afterwards, 1 when some could not be created,
+// 2 when the cluster cannot be reached.
+int runProvision(const CommandLine &line)
+{
+    QList<TopicProvisioner::Result> results;
+    try {
+        results = TopicProvisioner(line.config).provision();
+    } catch (const std::exception &error) {
+        QTextStream(stderr) << "vigil provision: " << error.what() << Qt::endl;
+        return 2;
+    }
+    int failed = 0;
+    QTextStream out(stdout);
+    for (const auto &result : results) {
+        const char *what = result.outcome == TopicProvisioner::Outcome::Created   ? "created"
+                           : result.outcome == TopicProvisioner::Outcome::Existed ? "exists, left alone"
+                                                                                  : "FAILED";
+        out << qSetFieldWidth(34) << Qt::left << result.topic << qSetFieldWidth(0) << what;
+        if (!result.error.isEmpty())
+            out << ": " << result.error;
+        out << Qt::endl;
+        failed += result.outcome == TopicProvisioner::Outcome::Failed;
+    }
+    return failed ? 1 : 0;
 }
 
 int runConsole(int argc, char **argv, const CommandLine &line)
@@ -73,8 +105,11 @@ int main(int argc, char **argv)
         case CommandLine::Mode::ListProperties:
             rd_kafka_conf_properties_show(stdout);
             return 0;
+        case CommandLine::Mode::Provision:
+            return runProvision(line);
         case CommandLine::Mode::Broker:
-            return runBroker(argc, argv, line);
+        case CommandLine::Mode::Evaluate:
+            return runHeadless(argc, argv, line);
         case CommandLine::Mode::Console:
             return runConsole(argc, argv, line);
         }

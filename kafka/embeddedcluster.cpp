@@ -59,6 +59,7 @@ QString EmbeddedCluster::limitations()
         "Embedded cluster (librdkafka %1 mock): in memory only, gone when Vigil exits; each partition keeps "
         "about 5 MB or 100,000 batches; no compaction. It answers Produce, Fetch, ListOffsets, Metadata, "
         "offset commit/fetch, consumer groups and transactions, but not ListGroups, DescribeGroups, "
-        "DescribeConfigs or CreateTopics. Use --bootstrap for a real cluster.")
+        "DescribeConfigs or CreateTopics, and read_committed consumers also see aborted transactions. "
+        "Use --bootstrap for a real cluster.")
         .arg(QString::fromUtf8(rd_kafka_version_str()));
 }

@@ -445,7 +445,7 @@ Alert Alert::fromJson(const nlohmann::json &json)
     return alert;
 }
 
-Alert Alert::fromJson(std::string_view bytes)
+Alert Alert::parse(std::string_view bytes)
 {
     const Json json = Json::parse(bytes, nullptr, /*allow_exceptions=*/false);
     if (json.is_discarded())

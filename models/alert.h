@@ -90,7 +90,7 @@ struct Alert {
     nlohmann::json toJson() const;
     // Throws AlertError naming the field. Unknown keys are ignored so that newer writers can add fields.
     static Alert fromJson(const nlohmann::json &json);
-    static Alert fromJson(std::string_view text);
+    static Alert parse(std::string_view text); // the record's value bytes; throws AlertError
 
     // Each refuses (an AlertChange with an error and no alert) a transition the lifecycle does not allow.
     AlertChange acknowledge(std::string_view by, std::int64_t atMs, bool readBackConfirmed) const;

@@ -74,13 +74,10 @@ std::string encounterIdOf(std::string_view reference)
     return id.find('/') == std::string_view::npos ? std::string(id) : std::string();
 }
 
+using Comparison = CriticalValueEvaluator::Comparison;
+
 // The limit a value crossed, if any. A reported bound ("<2.0") is critical only when every value it
 // allows is beyond the limit; otherwise it cannot be called critical and reads as normal.
-struct Comparison {
-    Verdict verdict = Verdict::Normal;
-    double limit = 0.0;
-};
-
 Comparison compare(const ThresholdRule &rule, std::string_view comparator, double value)
 {
     const bool belowAll = comparator == "<" || comparator == "<=";
@@ -211,7 +208,7 @@ void readResource(const nlohmann::json &resource, Facts &facts)
 bool overflowsDouble(std::string_view bytes)
 {
     try {
-        (void)nlohmann::json::parse(bytes);
+        const nlohmann::json document = nlohmann::json::parse(bytes);
     } catch (const nlohmann::json::out_of_range &) {
         return true;
     } catch (const nlohmann::json::exception &) {
@@ -225,14 +222,22 @@ bool overflowsDouble(std::string_view bytes)
 //
 // It reads only records whose envelope is clean; anything it cannot read (broken JSON, numbers out of
 // range, missing resources) goes to the reference reader, which decides the dead letter. Duplicate keys
-// resolve to the last, as in nlohmann, so both readers produce the same facts.
+// resolve to the last, as in nlohmann (whose objects keep the last), so both readers produce the same facts.
 
 #ifdef VIGIL_WITH_SIMDJSON
 
 class CriticalValueEvaluator::FastReader {
 public:
+    // Larger records (Kafka's default limit is 1 MB) go to the reference reader, so that one huge
+    // record does not leave the parser and its buffer holding that much memory for good.
+    static constexpr std::size_t kMaxBytes = 4 * 1024 * 1024;
+
+    FastReader() : m_parser(kMaxBytes) {}
+
     bool read(std::string_view bytes, Facts &facts)
     {
+        if (bytes.size() > kMaxBytes)
+            return false;
         if (m_buffer.size() < bytes.size() + simdjson::SIMDJSON_PADDING)
             m_buffer.resize(bytes.size() + simdjson::SIMDJSON_PADDING);
         if (!bytes.empty())
@@ -287,6 +292,8 @@ private:
         std::string_view effectiveDateTime;
         std::string_view effectiveInstant;
         std::string_view effectivePeriodStart;
+        std::optional<Element> code;
+        std::optional<Element> quantity; // read after the loop: with duplicate keys only the last counts
         for (const auto field : resource) {
             const std::string_view key = field.key;
             if (key == "resourceType") {
@@ -300,9 +307,9 @@ private:
             } else if (key == "encounter") {
                 facts.encounterReference = referenceOf(field.value);
             } else if (key == "code") {
-                readCodings(field.value, facts);
+                code = field.value;
             } else if (key == "valueQuantity") {
-                readQuantity(field.value, facts);
+                quantity = field.value;
             } else if (key == "effectiveDateTime") {
                 effectiveDateTime = text(field.value);
             } else if (key == "effectiveInstant") {
@@ -315,6 +322,10 @@ private:
         }
         if (facts.resourceType.empty())
             return false;
+        if (code)
+            readCodings(*code, facts);
+        if (quantity)
+            readQuantity(*quantity, facts);
         facts.effective = !effectiveDateTime.empty() ? effectiveDateTime
             : !effectiveInstant.empty()              ? effectiveInstant
                                                      : effectivePeriodStart;
@@ -520,15 +531,9 @@ void CriticalValueEvaluator::decide(const Facts &facts, const RecordSource &sour
         return;
     }
 
-    const ThresholdRule *rule = nullptr;
-    for (const std::string_view code : facts.loincCodes) {
-        if ((rule = m_thresholds->ruleFor(code))) {
-            evaluation.loinc = code;
-            break;
-        }
-    }
+    const ThresholdRule *rule = matchRule(facts, evaluation);
     if (!rule) {
-        checkDelta(facts, source, nowMs, evaluation);
+        checkDelta(facts, source, nowMs, evaluation); // KDIGO applies whether or not the set has a limit
         evaluation.verdict = Verdict::NoRule;
         return;
     }
@@ -537,26 +542,42 @@ void CriticalValueEvaluator::decide(const Facts &facts, const RecordSource &sour
         evaluation.verdict = Verdict::NoValue;
         return;
     }
-    const auto value = valueInRuleUnit(facts, *rule, evaluation);
-    if (!value)
+    evaluation.value = valueInRuleUnit(facts, *rule, evaluation);
+    if (!evaluation.value)
         return;
-    evaluation.value = value;
 
-    const Comparison comparison = compare(*rule, facts.comparator, *value);
+    const Comparison comparison = compare(*rule, facts.comparator, *evaluation.value);
     evaluation.verdict = comparison.verdict;
-    if (comparison.verdict != Verdict::Normal) {
-        Alert alert = alertFor(facts, source, nowMs, evaluation.loinc, false);
-        alert.severity = comparison.verdict == Verdict::CriticalLow ? AlertSeverity::CriticalLow
-                                                                    : AlertSeverity::CriticalHigh;
-        alert.display = rule->display;
-        alert.value = *value;
-        alert.unit = rule->unit;
-        alert.limit = comparison.limit;
-        evaluation.alerts.push_back(std::move(alert));
-    }
+    if (comparison.verdict != Verdict::Normal)
+        evaluation.alerts.push_back(criticalAlert(facts, *rule, comparison, source, nowMs, evaluation));
     checkDelta(facts, source, nowMs, evaluation);
     if (!evaluation.alerts.empty())
         remember(facts.id, evaluation.alerts);
+}
+
+const ThresholdRule *CriticalValueEvaluator::matchRule(const Facts &facts, Evaluation &evaluation) const
+{
+    for (const std::string_view code : facts.loincCodes) {
+        if (const ThresholdRule *rule = m_thresholds->ruleFor(code)) {
+            evaluation.loinc = code;
+            return rule;
+        }
+    }
+    return nullptr;
+}
+
+Alert CriticalValueEvaluator::criticalAlert(const Facts &facts, const ThresholdRule &rule, const Comparison &comparison,
+                                            const RecordSource &source, std::int64_t nowMs,
+                                            const Evaluation &evaluation) const
+{
+    Alert alert = alertFor(facts, source, nowMs, evaluation.loinc, false);
+    alert.severity = comparison.verdict == Verdict::CriticalLow ? AlertSeverity::CriticalLow
+                                                                : AlertSeverity::CriticalHigh;
+    alert.display = rule.display;
+    alert.value = *evaluation.value;
+    alert.unit = rule.unit;
+    alert.limit = comparison.limit;
+    return alert;
 }
 
 std::optional<double> CriticalValueEvaluator::valueInRuleUnit(const Facts &facts, const ThresholdRule &rule,
@@ -619,8 +640,9 @@ void CriticalValueEvaluator::checkDelta(const Facts &facts, const RecordSource &
         || facts.comparatorMalformed)
         return;
     const UnitOfResult unit = unitOf(facts);
-    const auto mgPerDl = unit.reason.empty() ? UcumUnits::convert(facts.value, unit.code, kCreatinineUnit, code)
-                                             : std::nullopt;
+    if (!unit.reason.empty())
+        return;
+    const auto mgPerDl = UcumUnits::convert(facts.value, unit.code, kCreatinineUnit, code);
     auto atMs = fhirDateTimeToMs(facts.effective);
     if (!atMs)
         atMs = fhirDateTimeToMs(facts.issued);

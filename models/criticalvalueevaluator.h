@@ -83,6 +83,11 @@ struct EvaluatorOptions {
 // Memory is bounded. Besides CreatinineDelta's histories, it remembers the alerts raised for the last
 // openAlertCapacity observations so that a later cancelled or entered-in-error status can retract them;
 // an observation pushed out of that memory is not retracted automatically (its alert stays for a person).
+// The fast reader keeps one parse buffer, at most 4 MiB; larger records are read by the reference reader.
+//
+// With simdjson (built with VIGIL_WITH_SIMDJSON) records are read by simdjson's DOM parser, which validates
+// the whole document as nlohmann does; whatever it cannot read goes to the reference reader, which then
+// decides the dead letter. Both readers give the same Evaluation for the same bytes (tested).
 class CriticalValueEvaluator {
 public:
     // Throws std::invalid_argument when thresholds is null.
@@ -106,6 +111,10 @@ public:
     const CreatinineDelta &creatinineDelta() const { return m_delta; }
 
     struct Facts; // what one record says, whichever parser read it
+    struct Comparison {
+        Verdict verdict = Verdict::Normal;
+        double limit = 0.0; // the limit that was crossed
+    };
 
 private:
     class FastReader;
@@ -124,6 +133,9 @@ private:
     static bool readReference(std::string_view recordValue, FhirEnvelope &envelope, Facts &facts,
                               Evaluation &evaluation);
     void decide(const Facts &facts, const RecordSource &source, std::int64_t nowMs, Evaluation &evaluation);
+    const ThresholdRule *matchRule(const Facts &facts, Evaluation &evaluation) const;
+    Alert criticalAlert(const Facts &facts, const ThresholdRule &rule, const Comparison &comparison,
+                        const RecordSource &source, std::int64_t nowMs, const Evaluation &evaluation) const;
     std::optional<double> valueInRuleUnit(const Facts &facts, const ThresholdRule &rule,
                                           Evaluation &evaluation) const;
     static UnitOfResult unitOf(const Facts &facts);

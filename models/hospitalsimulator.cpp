@@ -434,7 +434,8 @@ struct EncounterDocument {
         : envelope("Encounter", [finished] {
             Json encounter = resourceHead("Encounter");
             encounter["status"] = finished ? "finished" : "in-progress";
-            encounter["class"] = coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "IMP", "inpatient encounter");
+            encounter["class"] =
+                coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "IMP", "inpatient encounter");
             encounter["subject"] = {{"reference", ""}};
             encounter["period"] = {{"start", ""}};
             if (finished)
@@ -662,8 +663,7 @@ void HospitalSimulator::buildUnits(int beds)
         if (counts[i] == 0)
             continue;
         const int unitIndex = static_cast<int>(units_.size());
-        units_.push_back({kUnits[i].name, static_cast<AgeBand>(kUnits[i].band), static_cast<int>(bedList_.size()),
-                          counts[i]});
+        units_.push_back({kUnits[i].name, static_cast<AgeBand>(kUnits[i].band)});
         const int roomBase = (static_cast<int>(i) + 2) * block;
         for (int b = 0; b < counts[i]; ++b) {
             const int perRoom = kUnits[i].bedsPerRoom;
@@ -973,7 +973,9 @@ HospitalSimulator::Person HospitalSimulator::newPerson(AgeBand band, std::int64_
 {
     Person person;
     person.number = nextPatient_++;
-    person.mrn = 10000000u + static_cast<std::uint32_t>(((person.number % 90000000u) * 48271u + mrnOffset_) % 90000000u);
+    // An affine map modulo 90,000,000 (48271 is coprime to it): distinct 8-digit MRNs that do not follow the ids.
+    const std::uint64_t scrambled = ((person.number % 90000000u) * 48271u + mrnOffset_) % 90000000u;
+    person.mrn = 10000000u + static_cast<std::uint32_t>(scrambled);
     person.band = band;
     int age = 0;
     switch (band) {

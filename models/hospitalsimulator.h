@@ -59,8 +59,6 @@ private:
     struct Unit {
         std::string name;
         AgeBand band = AgeBand::Adult;
-        int firstBed = 0;
-        int bedCount = 0;
     };
 
     struct Bed {

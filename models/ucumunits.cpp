@@ -88,10 +88,11 @@ bool UcumUnits::isKnownUnit(std::string_view code)
 std::optional<double> UcumUnits::convert(double value, std::string_view from, std::string_view to,
                                          std::string_view loinc)
 {
+    // Most results arrive in the rule's own unit: settle that before searching the families.
+    if (from == to)
+        return isKnownUnit(from) ? std::optional<double>(value) : std::nullopt;
     if (!isKnownUnit(from) || !isKnownUnit(to))
         return std::nullopt;
-    if (from == to)
-        return value;
 
     const Analyte analyte = analyteOf(loinc);
     for (const Family &family : kFamilies) {

@@ -16,9 +16,10 @@ Q_LOGGING_CATEGORY(lcAudit, "vigil.audit")
 
 DashboardView::DashboardView(FeedModel *feed, const QString &clusterNotice, QWidget *parent)
     : QWidget(parent), m_feed(feed), m_feedView(new QTableView(this)), m_count(new QLabel(this)),
-      m_reveal(new QCheckBox(tr("Show patient identifiers"), this))
+      m_reveal(new QCheckBox(tr("Show patient identifiers"), this)), m_panels(new QVBoxLayout)
 {
     auto *layout = new QVBoxLayout(this);
+    layout->addLayout(m_panels);
 
     auto *title = new QLabel(tr("Live event feed"), this);
     title->setStyleSheet(QStringLiteral("font-size: 15pt; font-weight: 600"));
@@ -61,6 +62,12 @@ DashboardView::DashboardView(FeedModel *feed, const QString &clusterNotice, QWid
     connect(countTimer, &QTimer::timeout, this, &DashboardView::updateCount);
     countTimer->start(500);
     updateCount();
+}
+
+void DashboardView::addPanel(QWidget *panel)
+{
+    panel->setParent(this);
+    m_panels->addWidget(panel);
 }
 
 void DashboardView::updateCount()

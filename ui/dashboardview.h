@@ -15,6 +15,8 @@ public:
     DashboardView(FeedModel *feed, const QString &clusterNotice, QWidget *parent = nullptr);
 
     QTableView *feedView() const { return m_feedView; }
+    // Puts a panel (such as the evaluator's health) above the feed; the view takes ownership.
+    void addPanel(QWidget *panel);
 
 private:
     void updateCount();
@@ -24,4 +26,5 @@ private:
     QTableView *m_feedView;
     QLabel *m_count;
     QCheckBox *m_reveal;
+    class QVBoxLayout *m_panels;
 };

@@ -16,10 +16,10 @@ public:
     MainWindow(FeedModel *feed, ClusterStatus *status, const QString &clusterNotice, QWidget *parent = nullptr);
 
     DashboardView *dashboard() const { return m_dashboard; }
-
-private:
+    // Adds an area to the navigation; the window takes ownership.
     void addArea(const QString &name, QWidget *area);
 
+private:
     QListWidget *m_navigation;
     QStackedWidget *m_areas;
     DashboardView *m_dashboard;

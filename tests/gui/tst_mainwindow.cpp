@@ -5,6 +5,7 @@
 #include "dashboardview.h"
 #include "feedmodel.h"
 #include "mainwindow.h"
+#include "pipelinehealth.h"
 
 #include <QLabel>
 #include <QListWidget>
@@ -24,8 +25,9 @@ private Q_SLOTS:
         // Only areas that exist are offered.
         auto *navigation = window->findChild<QListWidget *>(QStringLiteral("navigation"));
         QVERIFY(navigation);
-        QCOMPARE(navigation->count(), 1);
+        QCOMPARE(navigation->count(), 2);
         QCOMPARE(navigation->item(0)->text(), QStringLiteral("Dashboard"));
+        QCOMPARE(navigation->item(1)->text(), QStringLiteral("Thresholds"));
 
         // The embedded cluster says what it cannot do.
         auto *notice = window->findChild<QLabel *>(QStringLiteral("clusterNotice"));
@@ -41,6 +43,12 @@ private Q_SLOTS:
         QVERIFY(brokers);
         QTRY_COMPARE_WITH_TIMEOUT(brokers->text(), QStringLiteral("brokers 3/3"), 30'000);
         QTRY_VERIFY_WITH_TIMEOUT(console.status()->eventsPerSecondIn() > 0, 30'000);
+
+        // The evaluator runs beside the feed and reports on the Dashboard.
+        QTRY_VERIFY_WITH_TIMEOUT(console.pipelineHealth()->totals().processed > 0, 60'000);
+        auto *figures = window->findChild<QLabel *>(QStringLiteral("pipelineFigures"));
+        QVERIFY(figures);
+        QTRY_VERIFY_WITH_TIMEOUT(figures->text().contains(QStringLiteral("Adult inpatient critical values v1")), 10'000);
 
         const QString screenshotDir = qEnvironmentVariable("VIGIL_SCREENSHOT_DIR");
         if (!screenshotDir.isEmpty())

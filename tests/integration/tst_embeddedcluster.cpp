@@ -88,6 +88,7 @@ private Q_SLOTS:
         QVERIFY(text.contains(QStringLiteral("in memory")));
         QVERIFY(text.contains(QStringLiteral("DescribeConfigs")));
         QVERIFY(text.contains(QStringLiteral("5 MB")));
+        QVERIFY(text.contains(QStringLiteral("aborted transactions")));
     }
 };
 

@@ -143,7 +143,8 @@ private:
             violations_.push_back("step " + std::to_string(stepIndex_) + ": " + what);
     }
 
-    // An admission step is [Patient when new] Encounter(admission) MedicationRequest for one patient; others are single.
+    // An admission step is [Patient when new] Encounter(admission) MedicationRequest for one patient;
+    // every other step carries a single event.
     void checkComposition(const SimulationStep &step, const std::vector<Json> &values)
     {
         const auto isAdmission = [](const Json &value) {

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "evaluatorreport.h"
+
+#include <QAbstractTableModel>
+
+#include <array>
+#include <deque>
+
+// The evaluator's throughput over the last minute (records in, processed, alerts, dead letters),
+// its lag, and totals since start; fed one EvaluatorReport per committed transaction.
+class PipelineHealth final : public QObject {
+    Q_OBJECT
+public:
+    struct Minute {
+        qint64 records = 0, processed = 0, alerts = 0, deadLetters = 0;
+    };
+
+    explicit PipelineHealth(QObject *parent = nullptr);
+
+    // Counts of the 60 seconds up to nowMs.
+    Minute lastMinute(qint64 nowMs) const;
+    Minute totals() const { return m_totals; }
+    qint64 lagMs() const { return m_lagMs; }
+    QString thresholdSet() const { return m_thresholdSet; }
+    bool hasReports() const { return m_totals.records > 0; }
+
+public Q_SLOTS:
+    void record(const EvaluatorReport &report);
+
+private:
+    struct Second {
+        qint64 second = -1;
+        Minute counts;
+    };
+    std::array<Second, 60> m_seconds;
+    Minute m_totals;
+    qint64 m_lagMs = 0;
+    QString m_thresholdSet;
+};
+
+// The newest dead letters first, bounded: reason, message and where the record is.
+class DeadLetterModel final : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Time, Reason, Message, Source, ColumnCount };
+
+    explicit DeadLetterModel(int capacity = 1000, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+public Q_SLOTS:
+    void append(const EvaluatorReport &report);
+
+private:
+    int m_capacity;
+    std::deque<DeadLetterEntry> m_entries; // oldest first; row 0 is the back
+};
