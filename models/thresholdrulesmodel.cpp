@@ -73,6 +73,8 @@ void ThresholdRulesModel::setApplied(std::shared_ptr<const ThresholdSet> applied
 {
     m_applied = std::move(applied);
     setRows(*m_applied);
+    for (Row &row : m_rows)
+        std::copy(std::begin(row.cells), std::end(row.cells), std::begin(row.live));
     m_modified = false;
     Q_EMIT validityChanged();
 }
@@ -81,8 +83,14 @@ void ThresholdRulesModel::setRows(const ThresholdSet &set)
 {
     beginResetModel();
     m_rows.clear();
-    for (const auto &rule : set.rules())
-        m_rows.append(rowFrom(rule));
+    for (const auto &rule : set.rules()) {
+        Row row = rowFrom(rule);
+        if (const ThresholdRule *live = m_applied ? m_applied->ruleFor(rule.loinc.front()) : nullptr) {
+            const Row liveRow = rowFrom(*live);
+            std::copy(std::begin(liveRow.cells), std::end(liveRow.cells), std::begin(row.live));
+        }
+        m_rows.append(row);
+    }
     m_modified = true;
     validate();
     endResetModel();
@@ -97,6 +105,7 @@ QVariant ThresholdRulesModel::data(const QModelIndex &index, int role) const
     const int column = index.column();
     const bool editable = column <= High;
     const QString error = editable ? row.errors[column] : QString();
+    const bool edited = editable && row.cells[column] != row.live[column];
 
     switch (role) {
     case Qt::DisplayRole:
@@ -113,6 +122,8 @@ QVariant ThresholdRulesModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (!error.isEmpty())
             return error;
+        if (edited)
+            return row.live[column].isEmpty() ? tr("new; not live yet") : tr("live: %1").arg(row.live[column]);
         if (column == Display && !row.basis.isEmpty())
             return tr("Basis: %1").arg(row.basis);
         if (column == WouldFlip)
@@ -124,6 +135,15 @@ QVariant ThresholdRulesModel::data(const QModelIndex &index, int role) const
         if (column == WouldFlip && row.counts.flipped > 0)
             return QBrush(QColor(0xff, 0xf3, 0xc4));
         return {};
+    case Qt::FontRole:
+        if (edited) {
+            QFont font;
+            font.setBold(true);
+            return font;
+        }
+        return {};
+    case Qt::ForegroundRole:
+        return edited ? QVariant(QBrush(QColor(0x0d, 0x47, 0xa1))) : QVariant();
     case Qt::TextAlignmentRole:
         return int((column >= Low ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter);
     }

@@ -50,6 +50,7 @@ Q_SIGNALS:
 private:
     struct Row {
         QString cells[High + 1];
+        QString live[High + 1]; // the live rule's cells, to show what an edit changes
         QString basis;
         QString errors[High + 1];
         RuleActivity::Counts counts;

@@ -145,7 +145,10 @@ std::string duplicateKeyMessage(const Json &document, const DuplicateKeyCheck &c
     std::string where = "threshold set";
     if (path.size() >= 2 && path[0] == "rules") {
         const std::size_t index = std::stoul(path[1]);
-        where = ruleLabel(index, displayOf(document["rules"][index]));
+        // The rule may be gone from the document when "rules" itself appears twice.
+        const auto rules = document.find("rules");
+        const bool present = rules != document.end() && rules->is_array() && index < rules->size();
+        where = ruleLabel(index, present ? displayOf((*rules)[index]) : std::string());
     } else if (!path.empty()) {
         where = path[0];
     }

@@ -30,7 +30,7 @@ PipelineHealthView::PipelineHealthView(PipelineHealth *health, DeadLetterModel *
     table->setColumnWidth(DeadLetterModel::Time, 80);
     table->setColumnWidth(DeadLetterModel::Reason, 120);
     table->setColumnWidth(DeadLetterModel::Message, 480);
-    table->setMaximumHeight(150);
+    table->setMaximumHeight(110);
     layout->addWidget(table);
 
     auto *timer = new QTimer(this);

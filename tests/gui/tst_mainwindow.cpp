@@ -6,6 +6,8 @@
 #include "feedmodel.h"
 #include "mainwindow.h"
 #include "pipelinehealth.h"
+#include "thresholdeditor.h"
+#include "thresholdrulesmodel.h"
 
 #include <QLabel>
 #include <QListWidget>
@@ -53,6 +55,23 @@ private Q_SLOTS:
         const QString screenshotDir = qEnvironmentVariable("VIGIL_SCREENSHOT_DIR");
         if (!screenshotDir.isEmpty())
             QVERIFY(window->grab().save(screenshotDir + QStringLiteral("/console-dashboard.png")));
+
+        // The informaticist lowers the potassium high limit and sees what it would change
+        // among the results the running evaluator has seen, before applying anything.
+        navigation->setCurrentRow(1);
+        ThresholdRulesModel *rules = console.thresholdEditor()->rules();
+        int potassium = -1;
+        for (int row = 0; row < rules->rowCount(); ++row) {
+            if (rules->index(row, ThresholdRulesModel::Display).data().toString() == QStringLiteral("Potassium"))
+                potassium = row;
+        }
+        QVERIFY(potassium >= 0);
+        QVERIFY(rules->setData(rules->index(potassium, ThresholdRulesModel::High), QStringLiteral("5.0")));
+        QTRY_VERIFY_WITH_TIMEOUT(rules->index(potassium, ThresholdRulesModel::WouldFlip).data().toInt() > 0, 60'000);
+        QVERIFY(rules->index(potassium, ThresholdRulesModel::Normal).data().toInt() > 0);
+        QCOMPARE(console.pipelineHealth()->thresholdSet(), QStringLiteral("Adult inpatient critical values v1"));
+        if (!screenshotDir.isEmpty())
+            QVERIFY(window->grab().save(screenshotDir + QStringLiteral("/console-thresholds.png")));
     }
 };
 

@@ -75,6 +75,9 @@ private Q_SLOTS:
         ThresholdRulesModel model;
         model.setApplied(ThresholdSet::fromJson(liveJson));
         model.setData(model.index(0, ThresholdRulesModel::High), "6.0");
+        QCOMPARE(cell(model, 0, ThresholdRulesModel::High, Qt::ToolTipRole), QString("live: 6.2"));
+        QVERIFY(model.index(0, ThresholdRulesModel::High).data(Qt::FontRole).isValid());
+        QVERIFY(!model.index(0, ThresholdRulesModel::Low).data(Qt::FontRole).isValid());
         const auto candidate = model.candidate();
         QCOMPARE(candidate->name(), std::string("Live"));
         QCOMPARE(candidate->version(), 8);

@@ -174,6 +174,9 @@ private Q_SLOTS:
                             .arg(potassium,
                                  QStringLiteral(R"("loinc": "2019-8", "display": "pCO2", "unit": "mm[Hg]")")))
             << "rules[1] (pCO2): key \"high\" appears twice";
+        QTest::newRow("duplicate key in a rules list given twice")
+            << R"({"name": "n", "version": 1, "rules": [{"high": 1, "high": 2}], "rules": []})"
+            << "rules[0]: key \"high\" appears twice";
         QTest::newRow("duplicate top-level key")
             << withRule(QStringLiteral("{%1, \"high\": 6}").arg(potassium)).replace(
                    QStringLiteral("\"version\": 1,"), QStringLiteral("\"version\": 1, \"version\": 2,"))
