@@ -25,6 +25,9 @@ struct Options {
     QCommandLineOption thresholds{QStringLiteral("thresholds"),
                                   QStringLiteral("Critical-value threshold set (JSON); default: the bundled adult set."),
                                   QStringLiteral("file")};
+    QCommandLineOption check{QStringLiteral("check"),
+                             QStringLiteral("With provision: compare existing topics with the recommended layout and "
+                                            "change nothing (exit 0: no drift, 1: drift, 2: cluster unreachable).")};
     QCommandLineOption rate{QStringLiteral("rate"), QStringLiteral("Simulated events per minute (default 5000)."),
                             QStringLiteral("events-per-min")};
     QCommandLineOption seed{QStringLiteral("seed"), QStringLiteral("Seed of the simulated hospital (default 1)."),
@@ -37,7 +40,7 @@ struct Options {
     void addTo(QCommandLineParser &parser)
     {
         parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsCompactedShortOptions);
-        parser.addOptions({bootstrap, property, config, simulate, evaluate, thresholds, rate, seed, brokers, help, version});
+        parser.addOptions({bootstrap, property, config, simulate, evaluate, thresholds, check, rate, seed, brokers, help, version});
         parser.addPositionalArgument(QStringLiteral("command"),
                                      QStringLiteral("'broker' runs the embedded cluster headless; 'evaluate' runs "
                                                     "the evaluator against --bootstrap; none opens the console."),
@@ -106,6 +109,9 @@ CommandLine CommandLine::parse(const QStringList &arguments)
 
     line.evaluate = parser.isSet(options.evaluate) || line.mode == Mode::Evaluate
                     || (line.mode == Mode::Console && line.embedded);
+    line.checkOnly = parser.isSet(options.check);
+    if (line.checkOnly && line.mode != Mode::Provision)
+        throw UsageError("--check goes with provision");
     if (parser.isSet(options.thresholds))
         line.thresholdsPath = parser.value(options.thresholds);
 

@@ -20,7 +20,8 @@ struct CommandLine {
     ClientConfig config;       // without bootstrap.servers when the embedded cluster is used
     bool embedded = true;      // no --bootstrap: start the embedded cluster
     bool simulate = false;     // run the simulated hospital
-    bool evaluate = false;     // run the critical-value evaluator job
+    bool evaluate = false;
+    bool checkOnly = false;    // provision --check: compare with the layout, change nothing     // run the critical-value evaluator job
     QString thresholdsPath = QStringLiteral(":/thresholds/adult-critical-values.json");
     double eventsPerMinute = 5000;
     quint64 seed = 1;

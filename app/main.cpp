@@ -41,10 +41,40 @@ int runHeadless(int argc, char **argv, const CommandLine &line)
     return app.exec();
 }
 
+// Exit status: 0 without drift, 1 with drift, 2 when the cluster cannot be reached. Checks the
+// cluster cannot answer are listed and do not count as drift.
+int runDriftCheck(const CommandLine &line)
+{
+    QList<TopicProvisioner::Drift> drift;
+    try {
+        drift = TopicProvisioner(line.config).check();
+    } catch (const std::exception &error) {
+        QTextStream(stderr) << "vigil provision --check: " << error.what() << Qt::endl;
+        return 2;
+    }
+    QTextStream out(stdout);
+    int differences = 0;
+    const auto row = [&out](const QString &a, const QString &b, const QString &c, const QString &d) {
+        out << qSetFieldWidth(32) << Qt::left << a << qSetFieldWidth(24) << b << qSetFieldWidth(16) << c
+            << qSetFieldWidth(0) << d << Qt::endl;
+    };
+    row(QStringLiteral("topic"), QStringLiteral("check"), QStringLiteral("recommended"), QStringLiteral("actual"));
+    for (const auto &d : drift) {
+        row(d.topic, d.check, d.expected, d.actual);
+        differences += !d.unanswerable;
+    }
+    out << (differences ? QStringLiteral("%1 difference(s) from the recommended layout").arg(differences)
+                        : QStringLiteral("no drift from the recommended layout"))
+        << Qt::endl;
+    return differences ? 1 : 0;
+}
+
 // Exit status: 0 when every topic exists afterwards, 1 when some could not be created,
 // 2 when the cluster cannot be reached.
 int runProvision(const CommandLine &line)
 {
+    if (line.checkOnly)
+        return runDriftCheck(line);
     QList<TopicProvisioner::Result> results;
     try {
         results = TopicProvisioner(line.config).provision();

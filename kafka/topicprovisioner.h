@@ -28,9 +28,21 @@ public:
 
     explicit TopicProvisioner(ClientConfig config, int timeoutMs = 30'000);
 
+    // One difference between a topic and the recommended layout, or a check the cluster could not answer.
+    struct Drift {
+        QString topic;
+        QString check;    // "exists", "partitions", "replication factor", or a config name
+        QString expected;
+        QString actual;   // for an unanswerable check: why
+        bool unanswerable = false;
+    };
+
     // The configs each topic gets, with replication capped by the brokers available.
     static QMap<QString, QString> recommendedConfigs(const TopicSpecView &spec, int replicationFactor);
     QList<Result> provision();
+    // Compares existing topics with the layout: partitions, replication factor, every listed config.
+    // Throws KafkaException when the cluster cannot be reached.
+    QList<Drift> check();
 
 private:
     ClientConfig m_config;
