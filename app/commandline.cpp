@@ -1,5 +1,7 @@
 #include "commandline.h"
 
+#include "thresholdset.h"
+
 #include <QCommandLineParser>
 #include <QMap>
 
@@ -145,4 +147,21 @@ QString CommandLine::helpText()
         "  vigil evaluate --bootstrap host:9092     the critical-value evaluator as a service\n"
         "  vigil provision --bootstrap host:9092    create the recommended topic layout (existing topics are left alone)"));
     return parser.helpText();
+}
+
+SimulatorSettings CommandLine::simulatorSettings(const ClientConfig &cluster) const
+{
+    SimulatorSettings settings;
+    settings.config = cluster;
+    settings.seed = seed;
+    settings.eventsPerMinute = eventsPerMinute;
+    return settings;
+}
+
+EvaluatorSettings CommandLine::evaluatorSettings(const ClientConfig &cluster) const
+{
+    EvaluatorSettings settings;
+    settings.config = cluster;
+    settings.thresholds = ThresholdSet::loadFile(thresholdsPath);
+    return settings;
 }

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "clientconfig.h"
+#include "evaluatorjob.h"
+#include "simulatorpublisher.h"
 
 #include <QStringList>
 
@@ -30,4 +32,9 @@ struct CommandLine {
     // Throws UsageError or ConfigError with a message for the user.
     static CommandLine parse(const QStringList &arguments);
     static QString helpText();
+
+    // What the workers asked for get, on the cluster `cluster` (this line's config plus the
+    // embedded cluster's bootstrap when there is one). Throws ThresholdError for a bad file.
+    SimulatorSettings simulatorSettings(const ClientConfig &cluster) const;
+    EvaluatorSettings evaluatorSettings(const ClientConfig &cluster) const;
 };

@@ -11,7 +11,6 @@
 #include "pipelinehealthview.h"
 #include "simulatorpublisher.h"
 #include "thresholdeditor.h"
-#include "thresholdset.h"
 #include "topics.h"
 #include "workerthread.h"
 
@@ -59,11 +58,7 @@ Console::Console(const CommandLine &line) : m_config(line.config)
         startEvaluator(line);
 
     if (line.simulate) {
-        SimulatorSettings simulatorSettings;
-        simulatorSettings.config = m_config;
-        simulatorSettings.seed = line.seed;
-        simulatorSettings.eventsPerMinute = line.eventsPerMinute;
-        auto *simulator = new SimulatorPublisher(simulatorSettings);
+        auto *simulator = new SimulatorPublisher(line.simulatorSettings(m_config));
         QObject::connect(simulator, &KafkaWorker::errorOccurred, m_status.get(), &ClusterStatus::recordError);
         m_simulatorThread = std::make_unique<WorkerThread>(simulator, QStringLiteral("simulated hospital"));
     }
@@ -71,9 +66,7 @@ Console::Console(const CommandLine &line) : m_config(line.config)
 
 void Console::startEvaluator(const CommandLine &line)
 {
-    EvaluatorSettings settings;
-    settings.config = m_config;
-    settings.thresholds = ThresholdSet::loadFile(line.thresholdsPath);
+    const EvaluatorSettings settings = line.evaluatorSettings(m_config);
 
     m_pipelineHealth = std::make_unique<PipelineHealth>();
     m_deadLetters = std::make_unique<DeadLetterModel>();

@@ -3,7 +3,6 @@
 #include "embeddedcluster.h"
 #include "evaluatorjob.h"
 #include "simulatorpublisher.h"
-#include "thresholdset.h"
 #include "workerthread.h"
 
 #include <QTextStream>
@@ -26,19 +25,12 @@ HeadlessService::HeadlessService(const CommandLine &line) : m_config(line.config
         m_config.setBootstrapServers(m_cluster->bootstrapServers());
     }
     if (line.simulate) {
-        SimulatorSettings settings;
-        settings.config = m_config;
-        settings.seed = line.seed;
-        settings.eventsPerMinute = line.eventsPerMinute;
-        auto *simulator = new SimulatorPublisher(settings);
+        auto *simulator = new SimulatorPublisher(line.simulatorSettings(m_config));
         reportErrors(simulator, QStringLiteral("simulator"));
         m_simulatorThread = std::make_unique<WorkerThread>(simulator, QStringLiteral("simulated hospital"));
     }
     if (line.evaluate) {
-        EvaluatorSettings settings;
-        settings.config = m_config;
-        settings.thresholds = ThresholdSet::loadFile(line.thresholdsPath);
-        auto *evaluator = new EvaluatorJob(settings);
+        auto *evaluator = new EvaluatorJob(line.evaluatorSettings(m_config));
         reportErrors(evaluator, QStringLiteral("evaluator"));
         m_evaluatorThread = std::make_unique<WorkerThread>(evaluator, QStringLiteral("evaluator"));
     }

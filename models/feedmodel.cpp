@@ -6,24 +6,11 @@
 #include <QColor>
 #include <QDateTime>
 
-FeedModel::FeedModel(int capacity, QObject *parent)
-    : QAbstractTableModel(parent), m_capacity(qMax(1, capacity))
-{
-}
-
-int FeedModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_events.size());
-}
+FeedModel::FeedModel(int capacity, QObject *parent) : BoundedTableModel(capacity, parent) {}
 
 int FeedModel::columnCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : ColumnCount;
-}
-
-const FeedEvent &FeedModel::eventAt(int row) const
-{
-    return m_events[m_events.size() - 1 - size_t(row)];
 }
 
 QVariant FeedModel::data(const QModelIndex &index, int role) const
@@ -55,7 +42,7 @@ QVariant FeedModel::data(const QModelIndex &index, int role) const
 QVariant FeedModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return QAbstractTableModel::headerData(section, orientation, role);
+        return BoundedTableModel::headerData(section, orientation, role);
     switch (section) {
     case Time: return tr("Time");
     case Topic: return tr("Topic");
@@ -71,25 +58,12 @@ void FeedModel::setPatientIdsRevealed(bool revealed)
     if (revealed == m_revealPatientIds)
         return;
     m_revealPatientIds = revealed;
-    if (!m_events.empty())
+    if (rowCount() > 0)
         Q_EMIT dataChanged(index(0, Patient), index(rowCount() - 1, Patient), {Qt::DisplayRole});
 }
 
 void FeedModel::appendBatch(const QList<FeedEvent> &batch)
 {
-    if (batch.isEmpty())
-        return;
     m_totalReceived += batch.size();
-
-    // Only the newest `capacity` events of an oversized batch can ever be seen.
-    const qsizetype incoming = qMin<qsizetype>(batch.size(), m_capacity);
-    const qsizetype overflow = qsizetype(m_events.size()) + incoming - m_capacity;
-    if (overflow > 0) {
-        beginRemoveRows({}, int(m_events.size() - overflow), int(m_events.size()) - 1);
-        m_events.erase(m_events.begin(), m_events.begin() + overflow);
-        endRemoveRows();
-    }
-    beginInsertRows({}, 0, int(incoming) - 1);
-    m_events.insert(m_events.end(), batch.end() - incoming, batch.end());
-    endInsertRows();
+    appendRows(batch);
 }

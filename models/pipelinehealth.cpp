@@ -35,15 +35,7 @@ PipelineHealth::Minute PipelineHealth::lastMinute(qint64 nowMs) const
     return sum;
 }
 
-DeadLetterModel::DeadLetterModel(int capacity, QObject *parent)
-    : QAbstractTableModel(parent), m_capacity(qMax(1, capacity))
-{
-}
-
-int DeadLetterModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_entries.size());
-}
+DeadLetterModel::DeadLetterModel(int capacity, QObject *parent) : BoundedTableModel(capacity, parent) {}
 
 int DeadLetterModel::columnCount(const QModelIndex &parent) const
 {
@@ -54,7 +46,7 @@ QVariant DeadLetterModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid) || (role != Qt::DisplayRole && role != Qt::ToolTipRole))
         return {};
-    const DeadLetterEntry &entry = m_entries[m_entries.size() - 1 - size_t(index.row())];
+    const DeadLetterEntry &entry = rowAt(index.row());
     switch (index.column()) {
     case Time: return QDateTime::fromMSecsSinceEpoch(entry.timestampMs).toString(QStringLiteral("HH:mm:ss"));
     case Reason: return entry.reason;
@@ -67,7 +59,7 @@ QVariant DeadLetterModel::data(const QModelIndex &index, int role) const
 QVariant DeadLetterModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return QAbstractTableModel::headerData(section, orientation, role);
+        return BoundedTableModel::headerData(section, orientation, role);
     switch (section) {
     case Time: return tr("Time");
     case Reason: return tr("Reason");
@@ -75,21 +67,4 @@ QVariant DeadLetterModel::headerData(int section, Qt::Orientation orientation, i
     case Source: return tr("Record");
     }
     return {};
-}
-
-void DeadLetterModel::append(const EvaluatorReport &report)
-{
-    const auto &incoming = report.deadLetterEntries;
-    if (incoming.isEmpty())
-        return;
-    const qsizetype count = qMin<qsizetype>(incoming.size(), m_capacity);
-    const qsizetype overflow = qsizetype(m_entries.size()) + count - m_capacity;
-    if (overflow > 0) {
-        beginRemoveRows({}, int(m_entries.size() - overflow), int(m_entries.size()) - 1);
-        m_entries.erase(m_entries.begin(), m_entries.begin() + overflow);
-        endRemoveRows();
-    }
-    beginInsertRows({}, 0, int(count) - 1);
-    m_entries.insert(m_entries.end(), incoming.end() - count, incoming.end());
-    endInsertRows();
 }

@@ -1,11 +1,9 @@
 #pragma once
 
+#include "boundedtablemodel.h"
 #include "evaluatorreport.h"
 
-#include <QAbstractTableModel>
-
 #include <array>
-#include <deque>
 
 // The evaluator's throughput over the last minute (records in, processed, alerts, dead letters),
 // its lag, and totals since start; fed one EvaluatorReport per committed transaction.
@@ -40,22 +38,17 @@ private:
 };
 
 // The newest dead letters first, bounded: reason, message and where the record is.
-class DeadLetterModel final : public QAbstractTableModel {
+class DeadLetterModel final : public BoundedTableModel<DeadLetterEntry> {
     Q_OBJECT
 public:
     enum Column { Time, Reason, Message, Source, ColumnCount };
 
     explicit DeadLetterModel(int capacity = 1000, QObject *parent = nullptr);
 
-    int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 public Q_SLOTS:
-    void append(const EvaluatorReport &report);
-
-private:
-    int m_capacity;
-    std::deque<DeadLetterEntry> m_entries; // oldest first; row 0 is the back
+    void append(const EvaluatorReport &report) { appendRows(report.deadLetterEntries); }
 };

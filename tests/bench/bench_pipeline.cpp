@@ -125,7 +125,7 @@ std::vector<Row> g_rows;
 
 void printTable()
 {
-    const std::array<std::string, 5> heads = {"what", "cluster", "records", "records/s | latency p50/p99/max ms",
+    const std::array<std::string, 5> heads = {"what", "cluster", "records", "records/s, or latency p50 / p99 / max",
                                               "vs. peer"};
     std::array<std::size_t, 5> widths{};
     for (std::size_t i = 0; i < heads.size(); ++i)
@@ -267,9 +267,10 @@ EvaluatorRate measureEvaluator(const std::vector<LabRecord> &records, const std:
     return best;
 }
 
-void partEvaluator(const std::vector<LabRecord> &records, const std::shared_ptr<const ThresholdSet> &set, int rounds)
+void partEvaluator(const std::vector<LabRecord> &records, const std::shared_ptr<const ThresholdSet> &set)
 {
-    say("\n[1] CriticalValueEvaluator::evaluate, one thread, best of %d rounds over %zu records\n", rounds, records.size());
+    say("\n[1] CriticalValueEvaluator::evaluate, one thread, over %zu records (best of 3 rounds; 2 for the reference)\n",
+        records.size());
     struct Variant {
         const char *name;
         EvaluatorOptions::Parser parser;
@@ -281,6 +282,7 @@ void partEvaluator(const std::vector<LabRecord> &records, const std::shared_ptr<
     if (!CriticalValueEvaluator::fastParserAvailable())
         say("    fast parser: not in this build (Parser::Fast falls back to the reference reader)\n");
     for (const Variant &variant : variants) {
+        const int rounds = variant.parser == EvaluatorOptions::Parser::Fast ? 3 : 2;
         const EvaluatorRate rate = measureEvaluator(records, set, variant.parser, rounds);
         say("    %-22s %12s records/s CPU  %12s records/s wall  (%zu alerts, %zu dead letters)\n", variant.name,
             thousands(rate.cpu).c_str(), thousands(rate.wall).c_str(), rate.alerts, rate.deadLetters);
@@ -307,9 +309,9 @@ struct LatencyFigures {
 class LatencyRig {
 public:
     LatencyRig(ClientConfig config, std::string runId, const std::vector<LabRecord> &records,
-               std::shared_ptr<const ThresholdSet> thresholds, std::optional<int> fetchWaitMs)
+               std::shared_ptr<const ThresholdSet> thresholds, QStringList tuning)
         : m_config(std::move(config)), m_runId(std::move(runId)), m_records(records),
-          m_thresholds(std::move(thresholds)), m_fetchWaitMs(fetchWaitMs), m_critical(records),
+          m_thresholds(std::move(thresholds)), m_tuning(std::move(tuning)), m_critical(records),
           m_producedAt(new std::atomic<std::int64_t>[Capacity]()), m_latencyNs(new std::atomic<std::int64_t>[Capacity]())
     {
         for (std::size_t i = 0; i < Capacity; ++i)
@@ -331,8 +333,8 @@ public:
 
         EvaluatorSettings settings;
         settings.config = m_config;
-        if (m_fetchWaitMs)
-            settings.config.set(QStringLiteral("fetch.wait.max.ms"), QString::number(*m_fetchWaitMs));
+        for (const QString &assignment : m_tuning)
+            settings.config.setAssignment(assignment);
         settings.thresholds = m_thresholds;
         settings.groupId = group;
         settings.transactionalId = group;
@@ -464,18 +466,29 @@ private:
         config.set(QStringLiteral("group.id"), group);
         config.set(QStringLiteral("enable.auto.commit"), QStringLiteral("false"));
         Consumer consumer(config);
+        // A freshly provisioned topic or a fresh broker may not have its leaders and coordinators yet: retry.
+        const auto deadline = Clock::now() + std::chrono::seconds(30);
+        auto retry = [&](auto call) {
+            for (;;) {
+                const rd_kafka_resp_err_t error = call();
+                if (!error)
+                    return;
+                if (Clock::now() > deadline)
+                    throw std::runtime_error(rd_kafka_err2str(error));
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            }
+        };
         const int partitions = partitionCount(consumer.handle(), LabsTopic);
         RdPartitionListPtr offsets(rd_kafka_topic_partition_list_new(partitions));
         for (int p = 0; p < partitions; ++p) {
             int64_t low = 0;
             int64_t high = 0;
-            const auto error = rd_kafka_query_watermark_offsets(consumer.handle(), LabsTopic.c_str(), p, &low, &high, 10'000);
-            if (error)
-                throw std::runtime_error(rd_kafka_err2str(error));
+            retry([&] {
+                return rd_kafka_query_watermark_offsets(consumer.handle(), LabsTopic.c_str(), p, &low, &high, 10'000);
+            });
             rd_kafka_topic_partition_list_add(offsets.get(), LabsTopic.c_str(), p)->offset = high;
         }
-        if (const auto error = rd_kafka_commit(consumer.handle(), offsets.get(), 0))
-            throw std::runtime_error(rd_kafka_err2str(error));
+        retry([&] { return rd_kafka_commit(consumer.handle(), offsets.get(), 0); });
         consumer.close(3000);
     }
 
@@ -497,8 +510,8 @@ private:
         config.set(QStringLiteral("isolation.level"), QStringLiteral("read_committed"));
         config.set(QStringLiteral("auto.offset.reset"), QStringLiteral("latest"));
         config.set(QStringLiteral("enable.auto.commit"), QStringLiteral("false"));
-        if (m_fetchWaitMs)
-            config.set(QStringLiteral("fetch.wait.max.ms"), QString::number(*m_fetchWaitMs));
+        for (const QString &assignment : m_tuning)
+            config.setAssignment(assignment);
         try {
             Consumer consumer(config);
             consumer.subscribe({qs(AlertsTopic)});
@@ -548,7 +561,7 @@ private:
     std::string m_runId;
     const std::vector<LabRecord> &m_records;
     std::shared_ptr<const ThresholdSet> m_thresholds;
-    std::optional<int> m_fetchWaitMs;
+    QStringList m_tuning; // -X key=value for the job and the alert reader
     CriticalResultFactory m_critical;
 
     QObject m_context;
@@ -583,7 +596,7 @@ std::string latencyCell(const LatencyFigures &f)
 
 // Runs both rates against one cluster. Returns false (with a row saying why) when the rig cannot start.
 bool measureLatency(const std::string &cluster, const ClientConfig &config, const std::vector<LabRecord> &records,
-                    const std::shared_ptr<const ThresholdSet> &set, std::optional<int> fetchWaitMs,
+                    const std::shared_ptr<const ThresholdSet> &set, const QStringList &tuning,
                     const std::vector<int> &rates, int seconds, std::vector<LatencyRun> &runs)
 {
     static int rigNumber = 0;
@@ -591,7 +604,7 @@ bool measureLatency(const std::string &cluster, const ClientConfig &config, cons
                               + std::to_string(QDateTime::currentMSecsSinceEpoch()) + "-" + std::to_string(++rigNumber);
     say("    %s: starting the evaluator job and the alert reader ...\n", cluster.c_str());
     const auto started = Clock::now();
-    LatencyRig rig(config, runId, records, set, fetchWaitMs);
+    LatencyRig rig(config, runId, records, set, tuning);
     QString error;
     if (!rig.start(error)) {
         say("    %s: %s\n", cluster.c_str(), qPrintable(error));
@@ -650,7 +663,7 @@ struct ConsumeRate {
 
 // Vigil's Consumer from the beginning of every partition to its end (assign, no group join, like kcat -C),
 // each message turned into the KafkaRecord the workers hand on; with `evaluator`, evaluated too.
-ConsumeRate consumeWithVigil(const QString &bootstrap, CriticalValueEvaluator *evaluator)
+ConsumeRate consumeWithVigil(const QString &bootstrap, const std::string &topic, CriticalValueEvaluator *evaluator)
 {
     ClientConfig config;
     config.setBootstrapServers(bootstrap);
@@ -660,10 +673,10 @@ ConsumeRate consumeWithVigil(const QString &bootstrap, CriticalValueEvaluator *e
     ConsumeRate result;
     const auto start = Clock::now();
     Consumer consumer(config);
-    const int partitions = LatencyRig::partitionCount(consumer.handle(), LabsTopic);
+    const int partitions = LatencyRig::partitionCount(consumer.handle(), topic);
     RdPartitionListPtr assignment(rd_kafka_topic_partition_list_new(partitions));
     for (int p = 0; p < partitions; ++p)
-        rd_kafka_topic_partition_list_add(assignment.get(), LabsTopic.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+        rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
     rd_kafka_assign(consumer.handle(), assignment.get());
     std::vector<bool> atEnd(std::size_t(partitions), false);
     int pending = partitions;
@@ -686,7 +699,7 @@ ConsumeRate consumeWithVigil(const QString &bootstrap, CriticalValueEvaluator *e
         const KafkaRecord record = Consumer::toRecord(*message);
         ++result.records;
         if (evaluator) {
-            const RecordSource source{LabsTopic, record.partition, record.offset};
+            const RecordSource source{topic, record.partition, record.offset};
             const Evaluation evaluation = evaluator->evaluate(
                 std::string_view(record.value.constData(), std::size_t(record.value.size())), source, now);
             alerts += evaluation.alerts.size();
@@ -731,49 +744,88 @@ ProcessRun runProcess(const QString &program, const QStringList &arguments, int 
     return run;
 }
 
-void partConsumeRates(const std::vector<LabRecord> &records, const std::shared_ptr<const ThresholdSet> &set,
-                      const QString &pythonScript)
+// Creates or deletes a topic through the Admin API (a real broker only; the mock does not answer it).
+QString adminTopic(rd_kafka_t *client, const std::string &topic, int partitions, bool create)
 {
-    say("\n[3] consume rates of %s on a fresh embedded cluster\n", LabsTopic.c_str());
-    EmbeddedCluster cluster;
-    const QString bootstrap = cluster.bootstrapServers();
-
-    std::size_t stored = 0;
-    std::size_t bytes = 0;
-    {
-        // Large lz4 batches, as a busy producer makes them. The mock answers a fetch with one batch per
-        // partition and keeps about 5 MB per partition, so batch size shapes what follows.
-        ClientConfig config;
-        config.setBootstrapServers(bootstrap);
-        config.set(QStringLiteral("enable.idempotence"), QStringLiteral("true"));
-        config.set(QStringLiteral("acks"), QStringLiteral("all"));
-        config.set(QStringLiteral("compression.type"), QStringLiteral("lz4"));
-        config.set(QStringLiteral("linger.ms"), QStringLiteral("50"));
-        config.set(QStringLiteral("batch.num.messages"), QStringLiteral("10000"));
-        const auto start = Clock::now();
-        Producer producer(config);
-        for (const LabRecord &record : records) {
-            producer.produce(LabsTopic, record.key, record.value);
-            bytes += record.value.size();
+    RdQueuePtr queue(rd_kafka_queue_new(client));
+    rd_kafka_AdminOptions_t *options =
+        rd_kafka_AdminOptions_new(client, create ? RD_KAFKA_ADMIN_OP_CREATETOPICS : RD_KAFKA_ADMIN_OP_DELETETOPICS);
+    char errstr[512] = {};
+    rd_kafka_AdminOptions_set_operation_timeout(options, 30'000, errstr, sizeof errstr);
+    if (create) {
+        rd_kafka_NewTopic_t *newTopic = rd_kafka_NewTopic_new(topic.c_str(), partitions, 1, errstr, sizeof errstr);
+        if (!newTopic) {
+            rd_kafka_AdminOptions_destroy(options);
+            return QString::fromUtf8(errstr);
         }
-        const int left = producer.flush(60'000);
-        say("    produced %zu records (%.1f MB of values) in %.1f s%s\n", records.size(), double(bytes) / 1e6,
-            std::chrono::duration<double>(Clock::now() - start).count(),
-            left ? (", " + std::to_string(left) + " NOT DELIVERED").c_str() : "");
-        const int partitions = LatencyRig::partitionCount(producer.handle(), LabsTopic);
-        for (int p = 0; p < partitions; ++p) {
-            int64_t low = 0;
-            int64_t high = 0;
-            if (!rd_kafka_query_watermark_offsets(producer.handle(), LabsTopic.c_str(), p, &low, &high, 10'000))
-                stored += std::size_t(high - low);
-        }
-        say("    the topic holds %zu of them across %d partitions%s\n", stored, partitions,
-            stored < records.size() ? " (the mock dropped the oldest batches: its per-partition limit)" : "");
+        rd_kafka_CreateTopics(client, &newTopic, 1, options, queue.get());
+        rd_kafka_NewTopic_destroy(newTopic);
+    } else {
+        rd_kafka_DeleteTopic_t *doomed = rd_kafka_DeleteTopic_new(topic.c_str());
+        rd_kafka_DeleteTopics(client, &doomed, 1, options, queue.get());
+        rd_kafka_DeleteTopic_destroy(doomed);
     }
+    rd_kafka_AdminOptions_destroy(options);
+    rd_kafka_event_t *event = rd_kafka_queue_poll(queue.get(), 40'000);
+    if (!event)
+        return QStringLiteral("no answer within 40 s");
+    QString error;
+    if (rd_kafka_event_error(event)) {
+        error = QString::fromUtf8(rd_kafka_event_error_string(event));
+    } else {
+        std::size_t count = 0;
+        const rd_kafka_topic_result_t **results =
+            create ? rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &count)
+                   : rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(event), &count);
+        for (std::size_t i = 0; i < count; ++i) {
+            if (rd_kafka_topic_result_error(results[i]))
+                error = QString::fromUtf8(rd_kafka_topic_result_error_string(results[i]));
+        }
+    }
+    rd_kafka_event_destroy(event);
+    return error;
+}
 
+// Produces the records to `topic` in large lz4 batches, as a busy producer makes them; returns how many the
+// topic then holds. The mock keeps about 5 MB per partition, so on it this may be fewer than produced.
+std::size_t fillTopic(const QString &bootstrap, const std::string &topic, const std::vector<LabRecord> &records)
+{
+    ClientConfig config;
+    config.setBootstrapServers(bootstrap);
+    config.set(QStringLiteral("enable.idempotence"), QStringLiteral("true"));
+    config.set(QStringLiteral("acks"), QStringLiteral("all"));
+    config.set(QStringLiteral("compression.type"), QStringLiteral("lz4"));
+    config.set(QStringLiteral("linger.ms"), QStringLiteral("50"));
+    config.set(QStringLiteral("batch.num.messages"), QStringLiteral("10000"));
+    const auto start = Clock::now();
+    Producer producer(config);
+    std::size_t bytes = 0;
+    for (const LabRecord &record : records) {
+        producer.produce(topic, record.key, record.value);
+        bytes += record.value.size();
+    }
+    const int left = producer.flush(60'000);
+    const int partitions = LatencyRig::partitionCount(producer.handle(), topic);
+    std::size_t stored = 0;
+    for (int p = 0; p < partitions; ++p) {
+        int64_t low = 0;
+        int64_t high = 0;
+        if (!rd_kafka_query_watermark_offsets(producer.handle(), topic.c_str(), p, &low, &high, 10'000))
+            stored += std::size_t(high - low);
+    }
+    say("    produced %zu records (%.1f MB of values) to %s in %.1f s%s; it holds %zu across %d partitions%s\n",
+        records.size(), double(bytes) / 1e6, topic.c_str(), std::chrono::duration<double>(Clock::now() - start).count(),
+        left ? (", " + std::to_string(left) + " NOT DELIVERED").c_str() : "", stored, partitions,
+        stored < records.size() ? " (the oldest batches were dropped)" : "");
+    return stored;
+}
+
+void measureConsumeRates(const std::string &cluster, const QString &bootstrap, const std::string &topic,
+                         std::size_t stored, const std::shared_ptr<const ThresholdSet> &set, const QString &pythonScript)
+{
     // kcat, piped into wc: its lines are records, its bytes the values plus newlines.
     const QString kcatCommand = QStringLiteral("set -o pipefail; kcat -C -b '%1' -t '%2' -o beginning -e -q | wc -lc")
-                                    .arg(bootstrap, qs(LabsTopic));
+                                    .arg(bootstrap, qs(topic));
     ConsumeRate kcat;
     for (int round = 0; round < 2; ++round) {
         const ProcessRun run = runProcess(QStringLiteral("/bin/bash"), {QStringLiteral("-c"), kcatCommand}, 120'000);
@@ -791,7 +843,7 @@ void partConsumeRates(const std::vector<LabRecord> &records, const std::shared_p
 
     ConsumeRate vigil;
     for (int round = 0; round < 2; ++round) {
-        const ConsumeRate candidate = consumeWithVigil(bootstrap, nullptr);
+        const ConsumeRate candidate = consumeWithVigil(bootstrap, topic, nullptr);
         say("    Vigil Consumer (round %d): %zu records in %.2f s = %s records/s\n", round + 1, candidate.records,
             candidate.seconds, thousands(candidate.rate()).c_str());
         if (candidate.rate() > vigil.rate())
@@ -801,14 +853,13 @@ void partConsumeRates(const std::vector<LabRecord> &records, const std::shared_p
     ConsumeRate evaluated;
     for (int round = 0; round < 2; ++round) {
         CriticalValueEvaluator evaluator(set);
-        const ConsumeRate candidate = consumeWithVigil(bootstrap, &evaluator);
+        const ConsumeRate candidate = consumeWithVigil(bootstrap, topic, &evaluator);
         say("    Vigil Consumer + evaluator (round %d): %zu records in %.2f s = %s records/s\n", round + 1,
             candidate.records, candidate.seconds, thousands(candidate.rate()).c_str());
         if (candidate.rate() > evaluated.rate())
             evaluated = candidate;
     }
 
-    say("\n[4] the seed's Python consumer: %s\n", qPrintable(pythonScript));
     ConsumeRate python;
     QString pythonNote;
     if (!QFileInfo::exists(pythonScript)) {
@@ -816,38 +867,35 @@ void partConsumeRates(const std::vector<LabRecord> &records, const std::shared_p
     } else {
         const ProcessRun run = runProcess(QStringLiteral("/usr/bin/python3"),
                                           {pythonScript, QStringLiteral("--bootstrap"), bootstrap,
-                                           QStringLiteral("--topic"), qs(LabsTopic)},
+                                           QStringLiteral("--topic"), qs(topic)},
                                           150'000);
         const QJsonObject figures = QJsonDocument::fromJson(run.output.toUtf8()).object();
         if (run.ok && !figures.isEmpty()) {
             python = {std::size_t(figures.value(QStringLiteral("records")).toDouble()),
                       figures.value(QStringLiteral("seconds")).toDouble()};
-            say("    %s (process wall %.2f s, including interpreter start)\n", qPrintable(run.output), run.seconds);
+            say("    seed Python: %s (process wall %.2f s with interpreter start)\n", qPrintable(run.output), run.seconds);
         } else {
             pythonNote = run.error.isEmpty() ? run.output : run.error;
-            say("    failed: %s\n", qPrintable(pythonNote));
+            say("    seed Python failed: %s\n", qPrintable(pythonNote));
         }
     }
 
-    const std::string clusterName = "embedded (mock, 3 brokers)";
     auto vs = [](const ConsumeRate &a, const ConsumeRate &b, const char *peer) {
-        return b.rate() > 0 ? fixed(a.rate() / b.rate(), 2) + "x " + peer : std::string("-");
+        return b.rate() > 0 && a.rate() > 0 ? fixed(a.rate() / b.rate(), 2) + "x " + peer : std::string("-");
     };
-    g_rows.push_back({"kcat -C -o beginning -e | wc -l", clusterName, thousands(double(kcat.records)),
-                      thousands(kcat.rate()), "1.00x kcat (peer)"});
-    g_rows.push_back({"Vigil Consumer (poll + toRecord)", clusterName, thousands(double(vigil.records)),
-                      thousands(vigil.rate()), vs(vigil, kcat, "kcat")});
-    g_rows.push_back({"Vigil Consumer + evaluate()", clusterName, thousands(double(evaluated.records)),
-                      thousands(evaluated.rate()), vs(evaluated, kcat, "kcat") + ", " + vs(evaluated, python, "seed Python")});
-    g_rows.push_back({"seed Python: confluent-kafka + json.loads + is_critical", clusterName,
-                      python.records ? thousands(double(python.records)) : "-",
+    auto count = [](const ConsumeRate &rate) { return rate.records ? thousands(double(rate.records)) : std::string("-"); };
+    g_rows.push_back({"kcat -C -o beginning -e | wc -l", cluster, count(kcat), thousands(kcat.rate()), "peer"});
+    g_rows.push_back({"Vigil Consumer (poll + toRecord)", cluster, count(vigil), thousands(vigil.rate()),
+                      vs(vigil, kcat, "kcat")});
+    g_rows.push_back({"Vigil Consumer + evaluate()", cluster, count(evaluated), thousands(evaluated.rate()),
+                      vs(evaluated, kcat, "kcat") + ", " + vs(evaluated, python, "seed Python")});
+    g_rows.push_back({"seed Python (confluent-kafka, json.loads, is_critical)", cluster, count(python),
                       python.records ? thousands(python.rate()) : pythonNote.toStdString(), vs(python, kcat, "kcat")});
-    if (stored < records.size())
-        g_rows.push_back({"(note: topic held fewer records than produced)", clusterName, thousands(double(stored)), "-",
-                          "mock per-partition limit"});
+    for (const ConsumeRate *rate : {&kcat, &vigil, &evaluated, &python}) {
+        if (rate->records && rate->records != stored)
+            say("    NOTE: a reader saw %zu records of the %zu stored\n", rate->records, stored);
+    }
 }
-
-// ---------------------------------------------------------------------------------------------------------------
 
 QString sourceDir()
 {
@@ -876,12 +924,27 @@ int main(int argc, char **argv)
         const qsizetype at = arguments.indexOf(QString::fromUtf8(name));
         return at >= 0 && at + 1 < arguments.size() ? arguments.at(at + 1) : fallback;
     };
-    const std::size_t count = option("--records", QStringLiteral("200000")).toULongLong();
+    const std::size_t count = std::max<qulonglong>(1000, option("--records", QStringLiteral("200000")).toULongLong());
     const int seconds = std::max(2, option("--seconds", QStringLiteral("15")).toInt());
     const QString thresholdsPath = option("--thresholds", defaultThresholds());
     const QString pythonScript = option("--python", sourceDir() + QStringLiteral("/seed_is_critical.py"));
+    const QString parts = option("--parts", QStringLiteral("1234"));
     const bool withReal = !arguments.contains(QStringLiteral("--no-real"));
     const bool withTuned = !arguments.contains(QStringLiteral("--no-tuned"));
+    QStringList extra; // -X key=value: client properties for the evaluator job and the alert reader, for experiments
+    for (qsizetype i = 1; i + 1 < arguments.size(); ++i) {
+        if (arguments.at(i) == QStringLiteral("-X"))
+            extra.append(arguments.at(i + 1));
+    }
+    const std::string shipped = extra.isEmpty() ? ", as shipped" : ", -X " + extra.join(QStringLiteral(" -X ")).toStdString();
+    if (arguments.contains(QStringLiteral("--help")) || arguments.contains(QStringLiteral("-h"))) {
+        std::printf("usage: %s [--records N] [--seconds S] [--parts 1234] [--thresholds FILE] [--python FILE] "
+                    "[--no-real] [--no-tuned] [-X key=value ...]\n"
+                    "A real broker is used when $VIGIL_REALKAFKA_STATE_DIR/bootstrap exists "
+                    "(tests/realkafka/start-kafka DIR).\n",
+                    argv[0]);
+        return 0;
+    }
     const auto benchStart = Clock::now();
 
     std::shared_ptr<const ThresholdSet> thresholds;
@@ -897,61 +960,106 @@ int main(int argc, char **argv)
     std::size_t bytes = 0;
     for (const LabRecord &record : records)
         bytes += record.value.size();
+    QFile loadavg(QStringLiteral("/proc/loadavg"));
     say("bench_pipeline: %zu simulated lab results (HospitalSimulator seed 7), %.0f bytes each on average, made in "
-        "%.1f s; thresholds %s; %d cores, load average at start: ",
+        "%.1f s\n  thresholds %s; %d cores; load average at start %s\n",
         records.size(), double(bytes) / double(records.size()),
         std::chrono::duration<double>(Clock::now() - generated).count(), qPrintable(thresholdsPath),
-        QThread::idealThreadCount());
-    QFile loadavg(QStringLiteral("/proc/loadavg"));
-    say("%s\n", loadavg.open(QIODevice::ReadOnly) ? loadavg.readLine().trimmed().constData() : "?");
+        QThread::idealThreadCount(),
+        loadavg.open(QIODevice::ReadOnly) ? loadavg.readLine().trimmed().constData() : "?");
 
-    // 1
-    partEvaluator(records, thresholds, 3);
-
-    // 2
-    const std::vector<int> rates = {5'000, 100'000};
-    say("\n[2] produce -> alert visible to a read_committed consumer, %d s per rate, 1 in %d results critical\n",
-        seconds, CriticalEvery);
-    std::vector<LatencyRun> runs;
-    {
-        EmbeddedCluster cluster;
-        ClientConfig config;
-        config.setBootstrapServers(cluster.bootstrapServers());
-        measureLatency("embedded (mock), as shipped", config, records, thresholds, std::nullopt, rates, seconds, runs);
-        if (withTuned)
-            measureLatency("embedded, fetch.wait.max.ms=5", config, records, thresholds, 5, rates, seconds, runs);
-    }
+    // The real broker, when the test suite's start-kafka (or anyone) has left its address.
+    struct RealBroker {
+        QString bootstrap;
+        std::string name;
+    };
+    std::optional<RealBroker> real;
+    QString realMissing;
     const QString stateDir = qEnvironmentVariable("VIGIL_REALKAFKA_STATE_DIR");
     QFile bootstrapFile(stateDir + QStringLiteral("/bootstrap"));
-    if (withReal && !stateDir.isEmpty() && bootstrapFile.open(QIODevice::ReadOnly)) {
-        const QString bootstrap = QString::fromUtf8(bootstrapFile.readAll()).trimmed();
+    if (!withReal) {
+        realMissing = QStringLiteral("--no-real");
+    } else if (stateDir.isEmpty()) {
+        realMissing = QStringLiteral("VIGIL_REALKAFKA_STATE_DIR not set");
+    } else if (!bootstrapFile.open(QIODevice::ReadOnly)) {
+        realMissing = QStringLiteral("no %1").arg(bootstrapFile.fileName());
+    } else {
         QFile versionFile(stateDir + QStringLiteral("/version"));
         const QString version = versionFile.open(QIODevice::ReadOnly) ? QString::fromUtf8(versionFile.readAll()).trimmed()
                                                                       : QStringLiteral("?");
-        const std::string name = "real Kafka " + version.toStdString() + " (1 node)";
-        ClientConfig config;
-        config.setBootstrapServers(bootstrap);
-        say("    %s at %s: provisioning the topic layout\n", name.c_str(), qPrintable(bootstrap));
-        bool provisioned = true;
-        for (const auto &result : TopicProvisioner(config, 30'000).provision()) {
-            if (result.outcome == TopicProvisioner::Outcome::Failed) {
-                say("    cannot provision %s: %s\n", qPrintable(result.topic), qPrintable(result.error));
-                provisioned = false;
-            }
-        }
-        if (provisioned)
-            measureLatency(name, config, records, thresholds, std::nullopt, rates, seconds, runs);
-    } else {
-        const QString why = !withReal ? QStringLiteral("--no-real")
-                                      : stateDir.isEmpty() ? QStringLiteral("VIGIL_REALKAFKA_STATE_DIR not set")
-                                                           : QStringLiteral("no %1").arg(bootstrapFile.fileName());
-        say("    real broker: skipped (%s)\n", qPrintable(why));
-        g_rows.push_back({"produce -> alert", "real Kafka", "-", "not measured", why.toStdString()});
+        real = RealBroker{QString::fromUtf8(bootstrapFile.readAll()).trimmed(),
+                          "real Kafka " + version.toStdString() + ", 1 node"};
+        say("  real broker: %s at %s\n", real->name.c_str(), qPrintable(real->bootstrap));
     }
-    addLatencyRows(runs);
+    if (!real)
+        say("  real broker: skipped (%s)\n", qPrintable(realMissing));
 
-    // 3 and 4
-    partConsumeRates(records, thresholds, pythonScript);
+    if (parts.contains(QLatin1Char('1')))
+        partEvaluator(records, thresholds);
+
+    if (parts.contains(QLatin1Char('2'))) {
+        const std::vector<int> rates = {5'000, 100'000};
+        say("\n[2] produce -> alert visible to a read_committed consumer, %d s per rate, 1 in %d results critical\n",
+            seconds, CriticalEvery);
+        std::vector<LatencyRun> runs;
+        {
+            EmbeddedCluster cluster;
+            ClientConfig config;
+            config.setBootstrapServers(cluster.bootstrapServers());
+            measureLatency("embedded (mock)" + shipped, config, records, thresholds, extra, rates, seconds, runs);
+            if (withTuned)
+                measureLatency("embedded, fetch.wait.max.ms=5", config, records, thresholds,
+                               extra + QStringList{QStringLiteral("fetch.wait.max.ms=5")}, rates, seconds, runs);
+        }
+        if (real) {
+            ClientConfig config;
+            config.setBootstrapServers(real->bootstrap);
+            say("    %s: provisioning the topic layout\n", real->name.c_str());
+            bool provisioned = true;
+            for (const auto &result : TopicProvisioner(config, 30'000).provision()) {
+                if (result.outcome == TopicProvisioner::Outcome::Failed) {
+                    say("    cannot provision %s: %s\n", qPrintable(result.topic), qPrintable(result.error));
+                    provisioned = false;
+                }
+            }
+            if (provisioned)
+                measureLatency(real->name + shipped, config, records, thresholds, extra, rates, seconds, runs);
+        }
+        addLatencyRows(runs);
+        if (!real)
+            g_rows.push_back({"produce -> alert", "real Kafka", "-", "not measured", realMissing.toStdString()});
+    }
+
+    if (parts.contains(QLatin1Char('3')) || parts.contains(QLatin1Char('4'))) {
+        say("\n[3][4] consume rates of the same %zu records: kcat, Vigil, and the seed's Python (%s)\n", records.size(),
+            qPrintable(pythonScript));
+        {
+            EmbeddedCluster cluster;
+            const QString bootstrap = cluster.bootstrapServers();
+            const std::string name = "embedded (mock, 3 brokers)";
+            say("    %s, %s:\n", name.c_str(), LabsTopic.c_str());
+            const std::size_t stored = fillTopic(bootstrap, LabsTopic, records);
+            measureConsumeRates(name, bootstrap, LabsTopic, stored, thresholds, pythonScript);
+        }
+        if (real) {
+            // A topic of its own with the labs topic's 8 partitions: the real labs topic keeps earlier runs' records.
+            const std::string topic = "bench.labs.results." + std::to_string(QCoreApplication::applicationPid());
+            ClientConfig config;
+            config.setBootstrapServers(real->bootstrap);
+            Producer admin(config);
+            say("    %s, %s (8 partitions, deleted afterwards):\n", real->name.c_str(), topic.c_str());
+            if (const QString error = adminTopic(admin.handle(), topic, 8, true); !error.isEmpty()) {
+                say("    cannot create %s: %s\n", topic.c_str(), qPrintable(error));
+            } else {
+                const std::size_t stored = fillTopic(real->bootstrap, topic, records);
+                measureConsumeRates(real->name, real->bootstrap, topic, stored, thresholds, pythonScript);
+                if (const QString error = adminTopic(admin.handle(), topic, 8, false); !error.isEmpty())
+                    say("    cannot delete %s: %s\n", topic.c_str(), qPrintable(error));
+            }
+        } else {
+            g_rows.push_back({"consume rates", "real Kafka", "-", "not measured", realMissing.toStdString()});
+        }
+    }
 
     say("\nAll figures from this one run (%.0f s); rates are records per second, latencies in milliseconds.\n\n",
         std::chrono::duration<double>(Clock::now() - benchStart).count());
