@@ -1,0 +1,295 @@
+#pragma once
+
+// What the cross-cluster integration tests share: the cluster under test (the embedded one, or the
+// real broker of the RealKafka ctest fixture), client configs, watermarks, and reading to the end.
+#include "consumer.h"
+#include "embeddedcluster.h"
+#include "kafkaerror.h"
+#include "producer.h"
+#include "topicprovisioner.h"
+#include "topics.h"
+
+#include <QUuid>
+#include <QtTest>
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+namespace ClusterTesting {
+
+using PartitionKey = QPair<QString, int>; // topic, partition
+using Offsets = QMap<PartitionKey, qint64>;
+
+constexpr int ReadDeadlineMs = 40'000;
+
+inline QString describePartition(const PartitionKey &partition)
+{
+    return partition.first + u'[' + QString::number(partition.second) + u']';
+}
+
+inline QString readStateFile(const char *name)
+{
+    QFile file(QStringLiteral(VIGIL_REALKAFKA_STATE_DIR "/") + QLatin1String(name));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromUtf8(file.readAll()).trimmed();
+}
+
+// Unique per test process: names of topics, groups and transactional ids never collide between runs.
+inline const QString &runId()
+{
+    static const QString id = QUuid::createUuid().toString(QUuid::Id128).left(12);
+    return id;
+}
+
+inline RdMetadataPtr clusterMetadata(rd_kafka_t *client)
+{
+    const rd_kafka_metadata_t *raw = nullptr;
+    throwIfError(rd_kafka_metadata(client, 1, nullptr, &raw, 10'000), QStringLiteral("metadata"));
+    return RdMetadataPtr(raw);
+}
+
+// Waits until the cluster's metadata shows the topic with its partitions (any number when 0), each
+// with a leader. Throws.
+inline void waitForTopic(rd_kafka_t *client, const QString &name, int partitions = 0)
+{
+    QDeadlineTimer deadline(30'000);
+    for (;;) {
+        const RdMetadataPtr md = clusterMetadata(client);
+        for (int t = 0; t < md->topic_cnt; ++t) {
+            const auto &meta = md->topics[t];
+            if (name != QString::fromUtf8(meta.topic) || meta.err || (partitions > 0 && meta.partition_cnt != partitions))
+                continue;
+            bool led = true;
+            for (int p = 0; p < meta.partition_cnt; ++p)
+                led = led && meta.partitions[p].leader >= 0 && !meta.partitions[p].err;
+            if (led)
+                return;
+        }
+        if (deadline.hasExpired())
+            throw std::runtime_error("topic " + name.toStdString() + " has no leader for every partition");
+        QThread::msleep(100);
+    }
+}
+
+// The cluster of one data row.
+class TestCluster {
+public:
+    // Empty when the cluster is ready; else why not, and whether that is a reason to skip.
+    QString open(const QString &row, bool *skip)
+    {
+        *skip = false;
+        if (row == u"embedded") {
+            m_embedded = std::make_unique<EmbeddedCluster>(3);
+            m_bootstrap = m_embedded->bootstrapServers();
+            return {};
+        }
+        m_bootstrap = readStateFile("bootstrap");
+        if (m_bootstrap.isEmpty()) {
+            *skip = true;
+            return QStringLiteral("no real Kafka broker: " VIGIL_REALKAFKA_STATE_DIR "/bootstrap is absent (the "
+                                  "RealKafka fixture did not start one: Java 17 or Maven missing?)");
+        }
+        m_version = readStateFile("version");
+        // The seed's topic layout, once per process; idempotent, other tests provision it too.
+        static QString provisioningError = [this] {
+            try {
+                for (const auto &result : TopicProvisioner(config()).provision()) {
+                    if (result.outcome == TopicProvisioner::Outcome::Failed)
+                        return result.topic + QStringLiteral(": ") + result.error;
+                }
+                // Created is not yet led: wait for every partition's leader.
+                Producer client(config());
+                for (const auto &spec : Topics::recommendedLayout())
+                    waitForTopic(client.handle(), QString::fromUtf8(spec.name.data(), qsizetype(spec.name.size())));
+            } catch (const std::exception &e) {
+                return QString::fromUtf8(e.what());
+            }
+            return QString();
+        }();
+        if (!provisioningError.isEmpty())
+            return QStringLiteral("provisioning the topic layout on %1 failed: %2").arg(m_bootstrap, provisioningError);
+        return {};
+    }
+
+    bool isReal() const { return !m_embedded; }
+
+    QString description() const
+    {
+        if (m_embedded)
+            return QStringLiteral("embedded cluster (librdkafka %1 mock, %2 brokers at %3)")
+                .arg(QString::fromUtf8(rd_kafka_version_str()))
+                .arg(m_embedded->brokerCount())
+                .arg(m_bootstrap);
+        return QStringLiteral("real broker (Apache Kafka %1 at %2)")
+            .arg(m_version.isEmpty() ? QStringLiteral("of unknown version") : m_version, m_bootstrap);
+    }
+
+    QString bootstrap() const { return m_bootstrap; }
+    ClientConfig config() const
+    {
+        ClientConfig config;
+        config.setBootstrapServers(m_bootstrap);
+        return config;
+    }
+
+    // A topic of our own, ready for producing and consuming when this returns. Throws.
+    void createTopic(const QString &name, int partitions)
+    {
+        if (m_embedded) {
+            m_embedded->createTopic(name, partitions, m_embedded->brokerCount());
+            return;
+        }
+        Producer client(config()); // any client sends admin requests
+        const int replication = qMin(3, clusterMetadata(client.handle())->broker_cnt);
+        char errstr[512];
+        rd_kafka_NewTopic_t *topic =
+            rd_kafka_NewTopic_new(name.toUtf8().constData(), partitions, replication, errstr, sizeof errstr);
+        if (!topic)
+            throw std::runtime_error(errstr);
+        RdQueuePtr queue(rd_kafka_queue_new(client.handle()));
+        rd_kafka_CreateTopics(client.handle(), &topic, 1, nullptr, queue.get());
+        rd_kafka_NewTopic_destroy(topic);
+        rd_kafka_event_t *event = rd_kafka_queue_poll(queue.get(), 30'000);
+        if (!event)
+            throw std::runtime_error("CreateTopics: no answer");
+        std::unique_ptr<rd_kafka_event_t, void (*)(rd_kafka_event_t *)> owned(event, rd_kafka_event_destroy);
+        throwIfError(rd_kafka_event_error(event), QStringLiteral("CreateTopics"));
+        size_t count = 0;
+        const rd_kafka_topic_result_t **results =
+            rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &count);
+        for (size_t i = 0; i < count; ++i)
+            throwIfError(rd_kafka_topic_result_error(results[i]), QStringLiteral("create topic ") + name);
+        waitForTopic(client.handle(), name, partitions);
+    }
+
+private:
+    std::unique_ptr<EmbeddedCluster> m_embedded;
+    QString m_bootstrap;
+    QString m_version;
+};
+
+// Vigil's producer as the simulator publisher configures it: idempotent, acks=all, lz4.
+inline ClientConfig producerConfig(const TestCluster &cluster, const QString &transactionalId = {})
+{
+    ClientConfig config = cluster.config();
+    config.set("enable.idempotence", "true");
+    config.set("acks", "all");
+    config.set("compression.type", "lz4");
+    config.set("linger.ms", "5");
+    if (!transactionalId.isEmpty())
+        config.set("transactional.id", transactionalId);
+    return config;
+}
+
+inline ClientConfig consumerConfig(const TestCluster &cluster, const QString &group, const QString &isolation)
+{
+    ClientConfig config = cluster.config();
+    config.set("group.id", group);
+    config.set("auto.offset.reset", "earliest");
+    config.set("enable.auto.commit", "false");
+    config.set("enable.partition.eof", "true");
+    config.set("isolation.level", isolation);
+    return config;
+}
+
+// Every partition of the topics with its high watermark (the offset the next record gets).
+inline Offsets highWatermarks(rd_kafka_t *client, const QStringList &topics)
+{
+    Offsets offsets;
+    const RdMetadataPtr md = clusterMetadata(client);
+    for (int t = 0; t < md->topic_cnt; ++t) {
+        const QString topic = QString::fromUtf8(md->topics[t].topic);
+        if (!topics.contains(topic))
+            continue;
+        for (int p = 0; p < md->topics[t].partition_cnt; ++p) {
+            int64_t low = 0;
+            int64_t high = 0;
+            QDeadlineTimer deadline(30'000);
+            rd_kafka_resp_err_t error;
+            // A partition just created or moved answers "not leader" for a moment.
+            while ((error = rd_kafka_query_watermark_offsets(client, md->topics[t].topic, md->topics[t].partitions[p].id,
+                                                             &low, &high, 10'000))
+                       != RD_KAFKA_RESP_ERR_NO_ERROR
+                   && (error == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION
+                       || error == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE
+                       || error == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
+                   && !deadline.hasExpired())
+                QThread::msleep(100);
+            throwIfError(error, QStringLiteral("watermarks of ") + topic);
+            offsets.insert({topic, md->topics[t].partitions[p].id}, high);
+        }
+    }
+    for (const auto &topic : topics) {
+        if (std::none_of(offsets.keyBegin(), offsets.keyEnd(), [&](const PartitionKey &k) { return k.first == topic; }))
+            throw std::runtime_error("no partitions for " + topic.toStdString());
+    }
+    return offsets;
+}
+
+inline void assignFrom(Consumer &consumer, const Offsets &start)
+{
+    RdPartitionListPtr list(rd_kafka_topic_partition_list_new(int(start.size())));
+    for (auto it = start.begin(); it != start.end(); ++it)
+        rd_kafka_topic_partition_list_add(list.get(), it.key().first.toUtf8().constData(), it.key().second)->offset =
+            it.value();
+    throwIfError(rd_kafka_assign(consumer.handle(), list.get()), QStringLiteral("assign"));
+}
+
+struct ReadResult {
+    QList<KafkaRecord> records;
+    bool reachedEnd = false;
+    QString lastError;
+    QString missing; // partitions whose end was not reached
+};
+
+// Polls until every partition in `ends` reported its end (enable.partition.eof) at or past the
+// given offset, or the deadline passed. Control records (transaction markers) count as read.
+inline ReadResult readToEnd(Consumer &consumer, const Offsets &ends, int deadlineMs = ReadDeadlineMs)
+{
+    ReadResult result;
+    Offsets reached;
+    const auto done = [&] {
+        for (auto it = ends.begin(); it != ends.end(); ++it) {
+            if (reached.value(it.key(), -1) < it.value())
+                return false;
+        }
+        return true;
+    };
+    QDeadlineTimer deadline(deadlineMs);
+    while (!(result.reachedEnd = done()) && !deadline.hasExpired()) {
+        RdMessagePtr message = consumer.poll(100);
+        if (!message)
+            continue;
+        if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+            reached[{QString::fromUtf8(rd_kafka_topic_name(message->rkt)), message->partition}] = message->offset;
+        } else if (message->err) {
+            result.lastError = QString::fromUtf8(rd_kafka_message_errstr(message.get()));
+        } else {
+            KafkaRecord record = Consumer::toRecord(*message);
+            const PartitionKey key{record.topic, record.partition};
+            reached[key] = qMax(reached.value(key, -1), record.offset); // not the end yet: EOF says so
+            result.records.append(std::move(record));
+        }
+    }
+    for (auto it = ends.begin(); it != ends.end(); ++it) {
+        if (reached.value(it.key(), -1) < it.value())
+            result.missing += QStringLiteral(" %1 at %2 of %3")
+                                  .arg(describePartition(it.key()))
+                                  .arg(reached.value(it.key(), -1))
+                                  .arg(it.value());
+    }
+    return result;
+}
+
+inline QByteArray header(const KafkaRecord &record, const char *name)
+{
+    for (const auto &h : record.headers) {
+        if (h.name == name)
+            return h.value;
+    }
+    return {};
+}
+
+} // namespace ClusterTesting
