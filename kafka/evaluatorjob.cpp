@@ -74,6 +74,17 @@ void EvaluatorJob::start()
     if (!producerConfig.contains(QStringLiteral("linger.ms")))
         producerConfig.set(QStringLiteral("linger.ms"), QStringLiteral("0")); // the commit sends at once anyway
 
+    // Latency over request count (tests/bench/bench_pipeline): the embedded cluster holds an empty
+    // fetch for the whole wait, 500 ms by default, and a real broker refuses a transaction begun
+    // while the last one's markers are written, retried after retry.backoff.ms (100 ms by default).
+    // Both stay the user's to override with -X.
+    if (!consumerConfig.contains(QStringLiteral("fetch.wait.max.ms")))
+        consumerConfig.set(QStringLiteral("fetch.wait.max.ms"), QStringLiteral("10"));
+    for (ClientConfig *config : {&consumerConfig, &producerConfig}) {
+        if (!config->contains(QStringLiteral("retry.backoff.ms")))
+            config->set(QStringLiteral("retry.backoff.ms"), QStringLiteral("10"));
+    }
+
     try {
         EvaluatorOptions options;
         options.lateHorizonMs = m_settings.lateHorizonMs;

@@ -174,7 +174,9 @@ private Q_SLOTS:
         QCOMPARE(reports.last().alerts, 0);
 
         const char *stricter = R"({"name":"Test set","version":4,"rules":[{"loinc":"2823-3","display":"Potassium","unit":"mmol/L","low":2.8,"high":5.0}]})";
-        QMetaObject::invokeMethod(job, [job, set = ThresholdSet::fromJson(stricter)] { job->setThresholds(set); });
+        // Returns once the worker has taken the new set, between two batches.
+        QMetaObject::invokeMethod(job, [job, set = ThresholdSet::fromJson(stricter)] { job->setThresholds(set); },
+                                  Qt::BlockingQueuedConnection);
         producer.produce("healthcare.labs.results", "pat-1", potassium("b", "pat-1", "5.5"));
         QCOMPARE(producer.flush(10'000), 0);
         QTRY_COMPARE_WITH_TIMEOUT(reports.size(), 2, 60'000);
