@@ -292,4 +292,23 @@ inline QByteArray header(const KafkaRecord &record, const char *name)
     return {};
 }
 
+// Opens the current data row's cluster ("embedded" or "real") and says which one the row ran on,
+// with `clients` describing the clients; false when the test must return (already skipped or failed).
+inline bool openRowCluster(TestCluster &cluster, const QString &clients)
+{
+    QFETCH(QString, cluster_kind);
+    bool skip = false;
+    const QString why = cluster.open(cluster_kind, &skip);
+    if (!why.isEmpty()) {
+        if (skip)
+            QTest::qSkip(qPrintable(why), __FILE__, __LINE__);
+        else
+            QTest::qFail(qPrintable(why), __FILE__, __LINE__);
+        return false;
+    }
+    qInfo().noquote() << QTest::currentTestFunction() << "row" << cluster_kind << "ran on the"
+                      << cluster.description() << "- clients:" << clients;
+    return true;
+}
+
 } // namespace ClusterTesting

@@ -31,26 +31,12 @@
 
 using namespace ClusterTesting;
 
-
 class TestBothClusters final : public QObject {
     Q_OBJECT
 
-    // Opens the row's cluster; false when the test must return (skipped or failed, already said).
     bool openCluster(TestCluster &cluster)
     {
-        QFETCH(QString, cluster_kind);
-        bool skip = false;
-        const QString why = cluster.open(cluster_kind, &skip);
-        if (!why.isEmpty()) {
-            if (skip)
-                QTest::qSkip(qPrintable(why), __FILE__, __LINE__);
-            else
-                QTest::qFail(qPrintable(why), __FILE__, __LINE__);
-            return false;
-        }
-        qInfo().noquote() << QTest::currentTestFunction() << "row" << cluster_kind << "ran on the"
-                          << cluster.description() << "- client librdkafka" << rd_kafka_version_str();
-        return true;
+        return openRowCluster(cluster, QStringLiteral("librdkafka ") + QString::fromUtf8(rd_kafka_version_str()));
     }
 
     void clusterRows()

@@ -83,23 +83,9 @@ const char *expectedEventType(const std::string &resourceType)
 class TestPythonInterop final : public QObject {
     Q_OBJECT
 
-    // Opens the row's cluster; false when the test must return (skipped or failed, already said).
     bool openCluster(TestCluster &cluster)
     {
-        QFETCH(QString, cluster_kind);
-        bool skip = false;
-        const QString why = cluster.open(cluster_kind, &skip);
-        if (!why.isEmpty()) {
-            if (skip)
-                QTest::qSkip(qPrintable(why), __FILE__, __LINE__);
-            else
-                QTest::qFail(qPrintable(why), __FILE__, __LINE__);
-            return false;
-        }
-        qInfo().noquote() << QTest::currentTestFunction() << "row" << cluster_kind << "ran on the"
-                          << cluster.description() << "- clients: Vigil on librdkafka" << rd_kafka_version_str()
-                          << "and the Python producer on" << m_python;
-        return true;
+        return openRowCluster(cluster, QStringLiteral("Vigil on librdkafka %1 and the Python producer on %2").arg(QString::fromUtf8(rd_kafka_version_str()), m_python));
     }
 
     void seedProducerToVigilConsumerBody()
