@@ -1,0 +1,1 @@
+#include "unitcensus.h"
