@@ -36,13 +36,44 @@ struct Options {
                             QStringLiteral("N")};
     QCommandLineOption brokers{QStringLiteral("brokers"), QStringLiteral("Brokers in the embedded cluster (default 3)."),
                                QStringLiteral("N")};
+    QCommandLineOption wall{QStringLiteral("wall"),
+                            QStringLiteral("Open the nurse-station wall display, full screen (Ctrl+Shift+Q leaves).")};
+    QCommandLineOption unit{QStringLiteral("unit"), QStringLiteral("The unit (ward) the wall display stands in."),
+                            QStringLiteral("name")};
+    QCommandLineOption feed{QStringLiteral("feed"),
+                            QStringLiteral("Show a console's wall feed instead of reading Kafka (no Kafka credentials "
+                                           "needed here)."),
+                            QStringLiteral("ws://host:port")};
+    QCommandLineOption token{QStringLiteral("token"),
+                             QStringLiteral("Token of the console's wall feed (or set VIGIL_WALL_TOKEN)."),
+                             QStringLiteral("token")};
+    QCommandLineOption windowed{QStringLiteral("windowed"), QStringLiteral("Wall display in a normal window.")};
+    QCommandLineOption staleAfter{QStringLiteral("stale-after"),
+                                  QStringLiteral("Wall display: seconds without data before FEED DOWN (default 30)."),
+                                  QStringLiteral("seconds")};
+    QCommandLineOption escalate{QStringLiteral("escalate"),
+                                QStringLiteral("Minutes unacknowledged before a row escalates, twice (default 15,30); "
+                                               "UNIT=FIRST,SECOND for one unit. Repeatable."),
+                                QStringLiteral("[unit=]first,second")};
+    QCommandLineOption mrnDigits{QStringLiteral("mrn-digits"),
+                                 QStringLiteral("Wall display: last digits of the MRN shown beside the initials "
+                                                "(default 4)."),
+                                 QStringLiteral("N")};
+    QCommandLineOption linger{QStringLiteral("resolved-linger"),
+                              QStringLiteral("Wall display: minutes a resolved alert stays on the board (default 2)."),
+                              QStringLiteral("minutes")};
+    QCommandLineOption serveWall{QStringLiteral("serve-wall"),
+                                 QStringLiteral("Console: serve the wall feed on [address:]port (default "
+                                                "127.0.0.1:8765; 0.0.0.0:8765 for other machines; 'off')."),
+                                 QStringLiteral("[address:]port")};
     QCommandLineOption help{{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")};
     QCommandLineOption version{QStringLiteral("version"), QStringLiteral("Show the version.")};
 
     void addTo(QCommandLineParser &parser)
     {
         parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsCompactedShortOptions);
-        parser.addOptions({bootstrap, property, config, simulate, evaluate, thresholds, check, rate, seed, brokers, help, version});
+        parser.addOptions({bootstrap, property, config, simulate, evaluate, thresholds, check, rate, seed, brokers, wall, unit,
+                           feed, token, windowed, staleAfter, escalate, mrnDigits, linger, serveWall, help, version});
         parser.addPositionalArgument(QStringLiteral("command"),
                                      QStringLiteral("'broker' runs the embedded cluster headless; 'evaluate' runs "
                                                     "the evaluator against --bootstrap; none opens the console."),
@@ -57,6 +88,74 @@ double positiveNumber(const QString &text, const char *what)
     if (!ok || value <= 0)
         throw UsageError(std::string(what) + " must be a positive number, got \"" + text.toStdString() + '"');
     return value;
+}
+
+constexpr qint64 MinuteMs = 60'000;
+
+// "15,30" or "ICU=5,10": a unit (or the default) and its two escalation steps in minutes.
+std::pair<std::string, EscalationPolicy> escalationPolicy(const QString &text)
+{
+    const qsizetype equals = text.indexOf(u'=');
+    const std::string unit = equals < 0 ? std::string() : text.left(equals).trimmed().toStdString();
+    const QStringList steps = text.mid(equals + 1).split(u',');
+    const auto fail = [&text] {
+        return UsageError("--escalate takes [unit=]first,second in minutes with first < second, got \""
+                          + text.toStdString() + '"');
+    };
+    if (steps.size() != 2)
+        throw fail();
+    bool firstOk = false, secondOk = false;
+    const double first = steps[0].toDouble(&firstOk), second = steps[1].toDouble(&secondOk);
+    if (!firstOk || !secondOk || first <= 0 || second <= first)
+        throw fail();
+    return {unit, EscalationPolicy{qint64(first * MinuteMs), qint64(second * MinuteMs)}};
+}
+
+void parseWall(const QCommandLineParser &parser, const Options &options, CommandLine::Wall &wall)
+{
+    wall.unit = parser.value(options.unit).toStdString();
+    wall.kiosk = !parser.isSet(options.windowed);
+    wall.token = parser.isSet(options.token) ? parser.value(options.token) : qEnvironmentVariable("VIGIL_WALL_TOKEN");
+    if (parser.isSet(options.feed)) {
+        wall.feed = QUrl(parser.value(options.feed), QUrl::StrictMode);
+        if (!wall.feed.isValid() || (wall.feed.scheme() != u"ws" && wall.feed.scheme() != u"wss"))
+            throw UsageError("--feed takes a ws:// or wss:// address, got \"" + parser.value(options.feed).toStdString() + '"');
+        if (wall.token.isEmpty())
+            throw UsageError("--feed needs the console's token (--token or VIGIL_WALL_TOKEN)");
+    }
+    if (parser.isSet(options.staleAfter))
+        wall.options.staleAfterMs = qint64(positiveNumber(parser.value(options.staleAfter), "--stale-after") * 1000);
+    for (const QString &text : parser.values(options.escalate)) {
+        auto [unit, policy] = escalationPolicy(text);
+        if (unit.empty())
+            wall.defaultPolicy = policy;
+        else
+            wall.unitPolicies[unit] = policy;
+    }
+    if (parser.isSet(options.mrnDigits)) {
+        bool ok = false;
+        const int digits = parser.value(options.mrnDigits).toInt(&ok);
+        if (!ok || digits < 0 || digits > 6)
+            throw UsageError("--mrn-digits takes 0 to 6");
+        wall.options.labels.mrnDigits = digits;
+    }
+    if (parser.isSet(options.linger))
+        wall.options.limits.resolvedLingerMs = qint64(positiveNumber(parser.value(options.linger), "--resolved-linger") * MinuteMs);
+    if (parser.isSet(options.serveWall)) {
+        const QString text = parser.value(options.serveWall);
+        if (text == u"off") {
+            wall.serve = false;
+        } else {
+            const qsizetype colon = text.lastIndexOf(u':');
+            bool ok = false;
+            const uint port = text.mid(colon + 1).toUInt(&ok);
+            if (colon >= 0)
+                wall.serveAddress = QHostAddress(text.left(colon));
+            if (!ok || port > 65535 || wall.serveAddress.isNull())
+                throw UsageError("--serve-wall takes [address:]port or off, got \"" + text.toStdString() + '"');
+            wall.servePort = quint16(port);
+        }
+    }
 }
 
 } // namespace
@@ -87,6 +186,16 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     if (positional.size() > 1 || (!command.isEmpty() && !commands.contains(command)))
         throw UsageError("unknown command \"" + positional.join(u' ').toStdString() + "\" (try --help)");
     line.mode = commands.value(command, Mode::Console);
+    if (parser.isSet(options.wall)) {
+        if (line.mode != Mode::Console)
+            throw UsageError("--wall opens a display; it goes with no command");
+        line.mode = Mode::Wall;
+    }
+    parseWall(parser, options, line.wall);
+    if (line.wall.feed.isValid() && line.mode != Mode::Wall)
+        throw UsageError("--feed goes with --wall");
+    if (line.wall.feed.isValid() && parser.isSet(options.bootstrap))
+        throw UsageError("a wall display reads either a cluster (--bootstrap) or a console's feed (--feed), not both");
 
     // Properties file first, then -X in order, then --bootstrap: the most specific wins, as in kcat.
     if (parser.isSet(options.config))
@@ -109,6 +218,9 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         throw UsageError("'provision' needs --bootstrap (the embedded cluster has the layout already)");
     line.config.validate();
 
+    if (line.mode == Mode::Wall && line.embedded && !line.wall.feed.isValid())
+        throw UsageError("a wall display reads a cluster (--bootstrap, e.g. the one 'vigil broker --simulate "
+                         "--evaluate' prints) or a console's feed (--feed ws://host:port --token ...)");
     line.evaluate = parser.isSet(options.evaluate) || line.mode == Mode::Evaluate
                     || (line.mode == Mode::Console && line.embedded);
     line.checkOnly = parser.isSet(options.check);
@@ -145,7 +257,9 @@ QString CommandLine::helpText()
         "  vigil --bootstrap host:9092    console on a real cluster (-X / --config for SASL, SSL)\n"
         "  vigil broker [--simulate] [--evaluate]   embedded cluster without a window; prints its bootstrap list\n"
         "  vigil evaluate --bootstrap host:9092     the critical-value evaluator as a service\n"
-        "  vigil provision --bootstrap host:9092    create the recommended topic layout (existing topics are left alone)"));
+        "  vigil provision --bootstrap host:9092    create the recommended topic layout (existing topics are left alone)\n"
+        "  vigil --wall --unit ICU --bootstrap host:9092          nurse-station wall display reading Kafka\n"
+        "  vigil --wall --unit ICU --feed ws://console:8765 --token T   wall display fed by a console"));
     return parser.helpText();
 }
 

@@ -3,8 +3,13 @@
 #include "clientconfig.h"
 #include "evaluatorjob.h"
 #include "simulatorpublisher.h"
+#include "wallstate.h"
 
+#include <QHostAddress>
 #include <QStringList>
+#include <QUrl>
+
+#include <map>
 
 #include <stdexcept>
 
@@ -16,18 +21,32 @@ public:
 // What the user asked for on the command line. Cluster options follow kcat and the Kafka CLI
 // tools: --bootstrap, repeated -X key=value, --config client.properties.
 struct CommandLine {
-    enum class Mode { Console, Broker, Evaluate, Provision, ListProperties, Help, Version };
+    enum class Mode { Console, Wall, Broker, Evaluate, Provision, ListProperties, Help, Version };
 
     Mode mode = Mode::Console;
     ClientConfig config;       // without bootstrap.servers when the embedded cluster is used
     bool embedded = true;      // no --bootstrap: start the embedded cluster
     bool simulate = false;     // run the simulated hospital
     bool evaluate = false;
-    bool checkOnly = false;    // provision --check: compare with the layout, change nothing     // run the critical-value evaluator job
+    bool checkOnly = false;    // provision --check: compare with the layout, change nothing
     QString thresholdsPath = QStringLiteral(":/thresholds/adult-critical-values.json");
     double eventsPerMinute = 5000;
     quint64 seed = 1;
     int brokers = 3;
+
+    // Wall displays (--wall), and the console's feed for remote ones.
+    struct Wall {
+        std::string unit;                 // empty: the display asks which unit it stands in
+        QUrl feed;                        // a console's WebSocket feed instead of Kafka
+        QString token;                    // --token, else VIGIL_WALL_TOKEN
+        bool kiosk = true;                // --windowed turns it off
+        WallOptions options;
+        EscalationPolicy defaultPolicy;
+        std::map<std::string, EscalationPolicy> unitPolicies;
+        bool serve = true;                // the console serves its board to remote displays
+        QHostAddress serveAddress = QHostAddress::LocalHost;
+        quint16 servePort = 8765;
+    } wall;
 
     // Throws UsageError or ConfigError with a message for the user.
     static CommandLine parse(const QStringList &arguments);

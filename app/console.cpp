@@ -12,15 +12,34 @@
 #include "simulatorpublisher.h"
 #include "thresholdeditor.h"
 #include "topics.h"
+#include "unitoverviewmodel.h"
+#include "wallfeedserver.h"
+#include "wallservice.h"
+#include "wallsetupview.h"
+#include "wallstate.h"
+#include "wallwindow.h"
 #include "workerthread.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
+#include <QRandomGenerator>
+#include <QTimer>
 
 namespace {
 
 QString topicName(std::string_view topic)
 {
     return QString::fromUtf8(topic.data(), qsizetype(topic.size()));
+}
+
+qint64 now() { return QDateTime::currentMSecsSinceEpoch(); }
+
+// 128 random bits, URL-safe: what a remote display must present.
+QString newToken()
+{
+    QByteArray bytes(16, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()), 4);
+    return QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
 } // namespace
@@ -56,6 +75,7 @@ Console::Console(const CommandLine &line) : m_config(line.config)
 
     if (line.evaluate)
         startEvaluator(line);
+    startWalls(line);
 
     if (line.simulate) {
         auto *simulator = new SimulatorPublisher(line.simulatorSettings(m_config));
@@ -84,6 +104,91 @@ void Console::startEvaluator(const CommandLine &line)
     m_evaluatorThread = std::make_unique<WorkerThread>(job, QStringLiteral("evaluator"));
 }
 
+void Console::startWalls(const CommandLine &line)
+{
+    m_wallState = std::make_unique<WallState>(line.wall.options);
+    m_wallState->board().setDefaultPolicy(line.wall.defaultPolicy);
+    for (const auto &[unit, policy] : line.wall.unitPolicies)
+        m_wallState->board().setPolicy(unit, policy);
+    m_unitOverview = std::make_unique<UnitOverviewModel>();
+    m_window->dashboard()->addPanel(new UnitOverviewView(m_unitOverview.get()));
+    auto *setup = new WallSetupView(m_unitOverview.get());
+    setup->setBootstrap(m_config.bootstrapServers());
+    m_window->addArea(QObject::tr("Wall displays"), setup);
+    QObject::connect(setup, &WallSetupView::openRequested, setup, [this](const QString &unit) { openWallDisplay(unit); });
+
+    m_wallService = std::make_unique<WallService>(m_config, m_wallState.get());
+    QObject::connect(m_wallService.get(), &WallService::errorOccurred, m_status.get(), &ClusterStatus::recordError);
+    serveWallFeed(line.wall, setup);
+
+    auto *timer = new QTimer(m_wallState.get());
+    QObject::connect(timer, &QTimer::timeout, m_wallState.get(), [this] { everySecond(); });
+    timer->start(1000);
+}
+
+void Console::serveWallFeed(const CommandLine::Wall &wall, WallSetupView *setup)
+{
+    if (!wall.serve) {
+        setup->setFeed({}, {}, QObject::tr("The wall feed is off (--serve-wall off)."));
+        return;
+    }
+    m_wallToken = wall.token.isEmpty() ? newToken() : wall.token;
+    m_wallFeed = std::make_unique<WallFeedServer>(m_wallToken);
+    if (!m_wallFeed->listen(wall.serveAddress, wall.servePort)) {
+        setup->setFeed({}, {}, QObject::tr("The wall feed could not listen on %1:%2: %3")
+                                   .arg(wall.serveAddress.toString()).arg(wall.servePort).arg(m_wallFeed->errorString()));
+        m_wallFeed.reset();
+        return;
+    }
+    setup->setFeed(m_wallFeed->url().toString(), m_wallToken, {});
+    WallState *state = m_wallState.get();
+    m_wallFeed->setSnapshotProvider([state] {
+        return WallSnapshot{state->board().all(), state->census().all(), state->health(now())};
+    });
+    QObject::connect(m_wallService.get(), &WallService::batchApplied, m_wallFeed.get(), [this](const WallBatch &batch) {
+        if (!batch.alerts.empty())
+            m_wallFeed->publishAlerts(batch.alerts);
+        m_censusChanged = m_censusChanged || !batch.adt.empty();
+    });
+    QObject::connect(m_wallFeed.get(), &WallFeedServer::actionRequested, m_wallFeed.get(),
+                     [this](const AlertAction &action, int requestKey) {
+                         m_wallService->perform(action, [feed = m_wallFeed.get(), requestKey](bool ok, const QString &error) {
+                             feed->answerAction(requestKey, ok, error);
+                         });
+                     });
+}
+
+void Console::everySecond()
+{
+    const qint64 at = now();
+    m_wallState->expire(at);
+    m_unitOverview->setSummaries(m_wallState->board().summaries(m_wallState->census(), at));
+    if (!m_wallFeed)
+        return;
+    m_wallFeed->setFeedHealth(m_wallState->health(at));
+    if (m_censusChanged) // at most once a second, however busy admissions are
+        m_wallFeed->publishCensus(m_wallState->census().all());
+    m_censusChanged = false;
+}
+
+WallWindow *Console::openWallDisplay(const QString &unit)
+{
+    WallWindowOptions options;
+    options.unit = unit.toStdString();
+    options.source = QObject::tr("this console");
+    auto window = std::make_unique<WallWindow>(m_wallState.get(), options);
+    WallWindow *display = window.get();
+    QObject::connect(display, &WallWindow::actionRequested, display, [this, display](const AlertAction &action) {
+        const QString id = QString::fromStdString(action.alertId);
+        m_wallService->perform(action, [display, id](bool ok, const QString &error) { display->actionAnswered(id, ok, error); });
+    });
+    QObject::connect(display, &WallWindow::leaveRequested, display, &QWidget::close);
+    display->resize(1280, 720);
+    display->show();
+    m_wallWindows.push_back(std::move(window));
+    return display;
+}
+
 Console::~Console()
 {
     // Producers first, so nothing is sent to a cluster that is going away; then the consumers;
@@ -92,5 +197,6 @@ Console::~Console()
         m_simulatorThread->stop();
     if (m_evaluatorThread)
         m_evaluatorThread->stop();
+    m_wallService.reset();
     m_feedThread->stop();
 }

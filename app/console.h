@@ -3,6 +3,7 @@
 #include "commandline.h"
 
 #include <memory>
+#include <vector>
 
 class ClusterStatus;
 class DeadLetterModel;
@@ -11,6 +12,11 @@ class ThresholdEditor;
 class EmbeddedCluster;
 class FeedModel;
 class MainWindow;
+class UnitOverviewModel;
+class WallFeedServer;
+class WallService;
+class WallState;
+class WallWindow;
 class WorkerThread;
 
 // The composition root of the desktop console: the cluster (embedded or real), the workers on
@@ -27,6 +33,11 @@ public:
     PipelineHealth *pipelineHealth() const { return m_pipelineHealth.get(); }
     ThresholdEditor *thresholdEditor() const { return m_thresholdEditor; }
     QString bootstrapServers() const { return m_config.bootstrapServers(); }
+    WallState *wallState() const { return m_wallState.get(); }
+    WallFeedServer *wallFeed() const { return m_wallFeed.get(); }
+    QString wallToken() const { return m_wallToken; }
+    // A wall display of `unit` in a window of its own, fed by this console's view of the cluster.
+    WallWindow *openWallDisplay(const QString &unit);
 
 private:
     ClientConfig m_config;
@@ -40,6 +51,16 @@ private:
     std::unique_ptr<WorkerThread> m_simulatorThread;
     std::unique_ptr<WorkerThread> m_evaluatorThread;
     ThresholdEditor *m_thresholdEditor = nullptr; // owned by the window
+    std::unique_ptr<WallState> m_wallState;
+    std::unique_ptr<UnitOverviewModel> m_unitOverview;
+    std::unique_ptr<WallService> m_wallService;
+    std::unique_ptr<WallFeedServer> m_wallFeed;
+    QString m_wallToken;
+    bool m_censusChanged = false;
+    std::vector<std::unique_ptr<WallWindow>> m_wallWindows;
 
     void startEvaluator(const CommandLine &line);
+    void startWalls(const CommandLine &line);
+    void serveWallFeed(const CommandLine::Wall &wall, class WallSetupView *setup);
+    void everySecond();
 };

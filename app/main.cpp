@@ -4,6 +4,8 @@
 #include "mainwindow.h"
 #include "signalwatcher.h"
 #include "topicprovisioner.h"
+#include "walldisplay.h"
+#include "wallwindow.h"
 
 #include <QApplication>
 #include <QTextStream>
@@ -114,6 +116,26 @@ int runConsole(int argc, char **argv, const CommandLine &line)
     return app.exec();
 }
 
+int runWall(int argc, char **argv, const CommandLine &line)
+{
+    if (!hasDisplay()) {
+        QTextStream(stderr) << "vigil: no display (DISPLAY and WAYLAND_DISPLAY are unset), so the wall display "
+                               "cannot open.\n";
+        return 2;
+    }
+    QApplication app(argc, argv);
+    app.setApplicationName(QStringLiteral("Vigil"));
+    WallDisplay display(line);
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, &QCoreApplication::quit);
+    QObject::connect(display.window(), &WallWindow::leaveRequested, &app, &QCoreApplication::quit);
+    if (line.wall.kiosk)
+        display.window()->showFullScreen();
+    else
+        display.window()->show();
+    return app.exec();
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -142,6 +164,8 @@ int main(int argc, char **argv)
             return runHeadless(argc, argv, line);
         case CommandLine::Mode::Console:
             return runConsole(argc, argv, line);
+        case CommandLine::Mode::Wall:
+            return runWall(argc, argv, line);
         }
     } catch (const std::exception &error) {
         QTextStream(stderr) << "vigil: " << error.what() << Qt::endl;

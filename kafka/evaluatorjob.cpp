@@ -4,6 +4,7 @@
 #include "criticalvalueevaluator.h"
 #include "kafkaerror.h"
 #include "producer.h"
+#include "topicmetadata.h"
 #include "topics.h"
 
 #include <QDateTime>
@@ -101,7 +102,7 @@ void EvaluatorJob::start()
             Q_EMIT statisticsUpdated(stats);
         };
         m_consumer->subscribe({QString::fromUtf8(Topics::LabResults.data(), qsizetype(Topics::LabResults.size()))});
-        m_alertPartitions = alertPartitions();
+        m_alertPartitions = partitionCountOf(m_producer->handle(), std::string(Topics::CriticalAlerts), 10'000);
     } catch (const KafkaException &error) {
         fail(error.error());
         return;
@@ -110,23 +111,6 @@ void EvaluatorJob::start()
         return;
     }
     QMetaObject::invokeMethod(this, &EvaluatorJob::evaluateBatch, Qt::QueuedConnection);
-}
-
-int EvaluatorJob::alertPartitions()
-{
-    const std::string topic(Topics::CriticalAlerts);
-    rd_kafka_topic_t *handle = rd_kafka_topic_new(m_producer->handle(), topic.c_str(), nullptr);
-    const rd_kafka_metadata_t *raw = nullptr;
-    const auto error = rd_kafka_metadata(m_producer->handle(), 0, handle, &raw, 10'000);
-    rd_kafka_topic_destroy(handle);
-    throwIfError(error, QStringLiteral("metadata of %1").arg(QString::fromStdString(topic)));
-    RdMetadataPtr metadata(raw);
-    if (metadata->topic_cnt != 1 || metadata->topics[0].err || metadata->topics[0].partition_cnt < 1)
-        throw KafkaException({RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART,
-                              QStringLiteral("%1 does not exist; create the topic layout first (vigil provision)")
-                                  .arg(QString::fromStdString(topic)),
-                              true, false});
-    return metadata->topics[0].partition_cnt;
 }
 
 void EvaluatorJob::setThresholds(std::shared_ptr<const ThresholdSet> thresholds)

@@ -51,7 +51,6 @@ private:
     QList<KafkaRecord> pollBatch();
     EvaluatorReport publish(const QList<KafkaRecord> &batch);
     void rewindTo(const QList<KafkaRecord> &batch);
-    int alertPartitions();
     void fail(const ClientError &error);
 
     EvaluatorSettings m_settings;

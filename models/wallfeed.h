@@ -3,6 +3,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+
+struct FhirEnvelope;
 
 // Value types a wall display is built from. They travel from the consumer's thread to the GUI thread
 // through queued signals, and from a console to a remote display over the WebSocket feed.
@@ -27,6 +30,11 @@ struct AdtEvent {
     std::string bed;
 };
 
+// The ADT event in a Patient or Encounter envelope; nullopt for other resources and for events that
+// name no patient (Patient) or no encounter (Encounter). `recordTimestampMs` orders the event when the
+// envelope carries no readable timestamp (a bare resource).
+std::optional<AdtEvent> adtEventFromEnvelope(const FhirEnvelope &envelope, std::int64_t recordTimestampMs);
+
 // A patient on a unit's census, as the board shows them.
 struct CensusEntry {
     std::string patientId;
@@ -40,6 +48,20 @@ struct CensusEntry {
 
     bool operator==(const CensusEntry &) const = default;
 };
+
+// Ward, room and bed names in the order people read them: digit runs compare as numbers, so room
+// "9" comes before room "10" and "4 West" before "12 North".
+bool naturalLess(std::string_view a, std::string_view b);
+
+// How a board names a patient: two identifiers and no more (CLINICAL.md, "wall display").
+struct PatientLabelPolicy {
+    bool initials = true;
+    int mrnDigits = 4; // the tail of the MRN shown; 0 shows none
+};
+
+// The first two of initials, MRN tail and masked patient id that the policy allows and the census
+// knows: "J.S. ·4821", "J.S. id …123", "·4821 id …123"; with no identity at all "id …123".
+std::string patientLabel(const CensusEntry &entry, const PatientLabelPolicy &policy = {});
 
 // Whether the display can trust that it hears everything. `up` false means the banner shows.
 struct FeedHealth {

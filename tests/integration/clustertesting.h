@@ -114,6 +114,7 @@ public:
     }
 
     bool isReal() const { return !m_embedded; }
+    EmbeddedCluster *embedded() const { return m_embedded.get(); } // null for the real broker
 
     QString description() const
     {

@@ -63,6 +63,51 @@ private Q_SLOTS:
     {
         QCOMPARE(parse({"-X", "list"}).mode, CommandLine::Mode::ListProperties);
     }
+
+    void wallReadsKafkaOrAConsolesFeed()
+    {
+        const auto kafka = parse({"--wall", "--unit", "4 West", "--bootstrap", "k:1", "--escalate", "10,20",
+                                  "--escalate", "ICU=5,12.5", "--mrn-digits", "3", "--stale-after", "15"});
+        QCOMPARE(kafka.mode, CommandLine::Mode::Wall);
+        QCOMPARE(kafka.wall.unit, std::string("4 West"));
+        QVERIFY(kafka.wall.kiosk);
+        QVERIFY(!kafka.wall.feed.isValid());
+        QCOMPARE(kafka.wall.defaultPolicy, (EscalationPolicy{10 * 60'000, 20 * 60'000}));
+        QCOMPARE(kafka.wall.unitPolicies.at("ICU"), (EscalationPolicy{5 * 60'000, 750'000}));
+        QCOMPARE(kafka.wall.options.labels.mrnDigits, 3);
+        QCOMPARE(kafka.wall.options.staleAfterMs, 15'000);
+        QVERIFY(!kafka.simulate && !kafka.evaluate);
+
+        const auto remote = parse({"--wall", "--windowed", "--feed", "ws://console:8765", "--token", "s3cret"});
+        QCOMPARE(remote.wall.feed, QUrl(QStringLiteral("ws://console:8765")));
+        QCOMPARE(remote.wall.token, QStringLiteral("s3cret"));
+        QVERIFY(!remote.wall.kiosk);
+    }
+
+    void consoleServesTheWallFeed()
+    {
+        const auto line = parse({});
+        QVERIFY(line.wall.serve);
+        QCOMPARE(line.wall.serveAddress, QHostAddress(QHostAddress::LocalHost));
+        QCOMPARE(line.wall.servePort, quint16(8765));
+        const auto open = parse({"--serve-wall", "0.0.0.0:9000"});
+        QCOMPARE(open.wall.serveAddress, QHostAddress(QHostAddress::AnyIPv4));
+        QCOMPARE(open.wall.servePort, quint16(9000));
+        QVERIFY(!parse({"--serve-wall", "off"}).wall.serve);
+    }
+
+    void wallMistakesAreExplained()
+    {
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"--wall"})); // neither a cluster nor a feed
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"--wall", "--feed", "ws://c:1"})); // no token
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"--wall", "--feed", "http://c:1", "--token", "t"}));
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"--wall", "--feed", "ws://c:1", "--token", "t", "--bootstrap", "k:1"}));
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"--wall", "-b", "k:1", "--escalate", "30,15"}));
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"--wall", "-b", "k:1", "--escalate", "15"}));
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"--wall", "-b", "k:1", "--mrn-digits", "9"}));
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"--serve-wall", "somewhere:port"}));
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"broker", "--wall"}));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestCommandLine)

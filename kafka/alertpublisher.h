@@ -1,0 +1,35 @@
+#pragma once
+
+#include "alert.h"
+#include "clientconfig.h"
+#include "kafkaworker.h"
+
+#include <memory>
+
+class Producer;
+
+// Publishes a person's change to an alert (acknowledged, resolved) as the alert's new state on
+// healthcare.alerts.critical: same key, same partition as the evaluator chose (from the patient id),
+// so compaction keeps the latest state and every display of the unit sees it from Kafka.
+// A human action is rare: each one is flushed before the outcome is reported.
+class AlertPublisher final : public KafkaWorker {
+    Q_OBJECT
+public:
+    explicit AlertPublisher(ClientConfig config, QObject *parent = nullptr);
+    ~AlertPublisher() override;
+
+public Q_SLOTS:
+    void start() override;
+    void publish(const Alert &alert);
+
+Q_SIGNALS:
+    void published(const QString &alertId, bool ok, const QString &error);
+
+protected:
+    void releaseClients() override;
+
+private:
+    ClientConfig m_config;
+    std::unique_ptr<Producer> m_producer;
+    int m_partitions = 0;
+};

@@ -1,0 +1,223 @@
+// Wall displays against a cluster: the board rebuilt from the alerts topic, acknowledge published by
+// one display and seen by another through Kafka, and FEED DOWN when the brokers go away. Rows run on
+// the embedded cluster and on the real broker of the RealKafka fixture.
+#include "clustertesting.h"
+#include "evaluatorjob.h"
+#include "topicmetadata.h"
+#include "wallservice.h"
+#include "wallstate.h"
+
+#include <QDateTime>
+#include <QSignalSpy>
+#include <QtTest>
+
+using namespace ClusterTesting;
+
+namespace {
+
+constexpr int WaitMs = 30'000;
+
+qint64 now() { return QDateTime::currentMSecsSinceEpoch(); }
+
+// A ward of this test run only: the real broker keeps other runs' alerts and census.
+std::string ward() { return "Test ward " + runId().toStdString(); }
+
+Alert openAlert(const std::string &id, const std::string &patient)
+{
+    Alert alert;
+    alert.alertId = id + '-' + runId().toStdString();
+    alert.patientId = patient + '-' + runId().toStdString();
+    alert.observationId = "obs-" + alert.alertId;
+    alert.loinc = "2823-3";
+    alert.display = "Potassium";
+    alert.value = 6.9;
+    alert.unit = "mmol/L";
+    alert.limit = 6.2;
+    alert.issued = msToFhirInstant(now() - 60'000);
+    alert.evaluatedAtMs = now();
+    return alert;
+}
+
+std::string admission(const std::string &patient, const std::string &bed)
+{
+    const std::string id = patient + '-' + runId().toStdString();
+    return R"({"event_type":"admission","resource_type":"Encounter","resource_id":"enc-)" + id
+           + R"(","patient_id":")" + id + R"(","timestamp":")" + msToFhirInstant(now())
+           + R"(","fhir_resource":{"resourceType":"Encounter","id":"enc-)" + id
+           + R"(","status":"in-progress","subject":{"reference":"Patient/)" + id + R"("},"location":[)"
+           + R"({"location":{"display":")" + ward() + R"("},"physicalType":{"coding":[{"code":"wa"}]}},)"
+           + R"({"location":{"display":")" + bed + R"("},"physicalType":{"coding":[{"code":"bd"}]}}]}})";
+}
+
+void publish(const TestCluster &cluster, const std::vector<std::pair<std::string, std::string>> &records,
+             const std::string &topic)
+{
+    Producer producer(producerConfig(cluster));
+    for (const auto &[key, value] : records)
+        producer.produce(topic, key, value);
+    QCOMPARE(producer.flush(10'000), 0);
+    QCOMPARE(producer.deliveries().failed, 0);
+}
+
+// As the evaluator publishes them: key = alert id, partition from the patient id.
+void publishAlerts(const TestCluster &cluster, const std::vector<Alert> &alerts)
+{
+    const std::string topic(Topics::CriticalAlerts);
+    Producer producer(producerConfig(cluster));
+    const int partitions = partitionCountOf(producer.handle(), topic, 10'000);
+    for (const Alert &alert : alerts)
+        producer.produce(topic, alert.alertId, alert.toJson().dump(), {}, 0,
+                         EvaluatorJob::partitionForPatient(alert.patientId, partitions));
+    QCOMPARE(producer.flush(10'000), 0);
+    QCOMPARE(producer.deliveries().failed, 0);
+}
+
+// A display's process: its state and its link to the cluster.
+struct TestDisplay {
+    explicit TestDisplay(const TestCluster &cluster, qint64 staleAfterMs = 30'000)
+        : state(WallOptions{staleAfterMs, {}, {}}), service(cluster.config(), &state)
+    {
+    }
+    WallState state;
+    WallService service;
+};
+
+std::optional<AlertState> stateOf(const WallState &wall, const std::string &alertId)
+{
+    const Alert *alert = wall.board().find(alertId);
+    return alert ? std::optional(alert->state) : std::nullopt;
+}
+
+} // namespace
+
+class TestWallDisplay final : public QObject {
+    Q_OBJECT
+
+private slots:
+    void rebuildsTheBoardFromTheAlertsTopic_data();
+    void rebuildsTheBoardFromTheAlertsTopic();
+    void acknowledgeTravelsThroughKafkaToEveryDisplay_data();
+    void acknowledgeTravelsThroughKafkaToEveryDisplay();
+    void brokersGoingAwayShowFeedDown();
+
+private:
+    void addClusterRows()
+    {
+        QTest::addColumn<QString>("cluster_kind");
+        QTest::newRow("embedded") << QStringLiteral("embedded");
+        QTest::newRow("real") << QStringLiteral("real");
+    }
+};
+
+void TestWallDisplay::rebuildsTheBoardFromTheAlertsTopic_data() { addClusterRows(); }
+
+void TestWallDisplay::rebuildsTheBoardFromTheAlertsTopic()
+{
+    TestCluster cluster;
+    if (!openRowCluster(cluster, QStringLiteral("Vigil's WallSource, AlertPublisher and producer")))
+        return;
+    const Alert potassium = openAlert("rebuild-k", "pat-r1");
+    const Alert sodium = openAlert("rebuild-na", "pat-r2");
+    const Alert acknowledged = *potassium.acknowledge("RN Ames", now(), true).alert;
+    publish(cluster, {{potassium.patientId, admission("pat-r1", "4-A")}, {sodium.patientId, admission("pat-r2", "4-B")}},
+            std::string(Topics::Adt));
+    publishAlerts(cluster, {potassium, sodium, acknowledged});
+
+    for (int start = 1; start <= 2; ++start) { // a restarted display shows the same board
+        TestDisplay display(cluster);
+        QSignalSpy arrived(&display.state, &WallState::alertsArrived);
+        QTRY_VERIFY_WITH_TIMEOUT(display.state.isCurrent(), WaitMs);
+        QCOMPARE(stateOf(display.state, potassium.alertId), AlertState::Acknowledged);
+        QCOMPARE(stateOf(display.state, sodium.alertId), AlertState::Open);
+        const std::vector<BoardRow> rows = display.state.rows(ward(), now());
+        QCOMPARE(rows.size(), std::size_t(2));
+        QCOMPARE(rows[0].alert.alertId, sodium.alertId); // open before acknowledged
+        QCOMPARE(rows[0].bed, std::string("4-B"));
+        QCOMPARE(rows[1].alert.ackedBy, std::string("RN Ames"));
+        QCOMPARE(display.state.admitted(ward()), 2);
+        QVERIFY2(arrived.isEmpty(), "history read at start must not chime");
+    }
+}
+
+void TestWallDisplay::acknowledgeTravelsThroughKafkaToEveryDisplay_data() { addClusterRows(); }
+
+void TestWallDisplay::acknowledgeTravelsThroughKafkaToEveryDisplay()
+{
+    TestCluster cluster;
+    if (!openRowCluster(cluster, QStringLiteral("two displays, each with its WallSource and AlertPublisher")))
+        return;
+    publish(cluster, {{"pat-a1-" + runId().toStdString(), admission("pat-a1", "7-C")}}, std::string(Topics::Adt));
+    TestDisplay nurseStation(cluster);
+    TestDisplay corridor(cluster);
+    QTRY_VERIFY_WITH_TIMEOUT(nurseStation.state.isCurrent() && corridor.state.isCurrent(), WaitMs);
+    QSignalSpy stationChime(&nurseStation.state, &WallState::alertsArrived);
+    QSignalSpy corridorChime(&corridor.state, &WallState::alertsArrived);
+
+    const Alert glucose = openAlert("ack-glucose", "pat-a1");
+    publishAlerts(cluster, {glucose});
+    QTRY_VERIFY_WITH_TIMEOUT(stateOf(corridor.state, glucose.alertId) == AlertState::Open, WaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(stateOf(nurseStation.state, glucose.alertId) == AlertState::Open, WaitMs);
+    QCOMPARE(stationChime.size(), 1); // a live alert announces itself on every display
+    QCOMPARE(stationChime.first().first().value<std::vector<std::string>>(), std::vector<std::string>{glucose.alertId});
+    QCOMPARE(corridorChime.size(), 1);
+
+    std::optional<bool> published;
+    QString error;
+    nurseStation.service.perform(AlertAction{AlertAction::Kind::Acknowledge, glucose.alertId, "RN Okafor", true},
+                                 [&](bool ok, const QString &why) {
+                                     published = ok;
+                                     error = why;
+                                 });
+    QTRY_VERIFY_WITH_TIMEOUT(published.has_value(), WaitMs);
+    QVERIFY2(*published, qPrintable(error));
+    // The acknowledging display changes only when its own record comes back from Kafka.
+    QTRY_VERIFY_WITH_TIMEOUT(stateOf(corridor.state, glucose.alertId) == AlertState::Acknowledged, WaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(stateOf(nurseStation.state, glucose.alertId) == AlertState::Acknowledged, WaitMs);
+    const Alert *seen = corridor.state.board().find(glucose.alertId);
+    QCOMPARE(seen->ackedBy, std::string("RN Okafor"));
+    QVERIFY(seen->readBack);
+
+    // Acknowledging twice is refused by the lifecycle, and nothing is published.
+    std::optional<bool> again;
+    corridor.service.perform(AlertAction{AlertAction::Kind::Acknowledge, glucose.alertId, "RN Lee", true},
+                             [&](bool ok, const QString &) { again = ok; });
+    QVERIFY(again.has_value());
+    QVERIFY(!*again);
+
+    published.reset();
+    corridor.service.perform(AlertAction{AlertAction::Kind::Resolve, glucose.alertId, "Dr Varga", false},
+                             [&](bool ok, const QString &why) {
+                                 published = ok;
+                                 error = why;
+                             });
+    QTRY_VERIFY_WITH_TIMEOUT(published.has_value(), WaitMs);
+    QVERIFY2(*published, qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(stateOf(nurseStation.state, glucose.alertId) == AlertState::Resolved, WaitMs);
+    QCOMPARE(stationChime.size(), 1);
+}
+
+void TestWallDisplay::brokersGoingAwayShowFeedDown()
+{
+    // The embedded cluster only: the real broker is shared by the whole suite.
+    TestCluster cluster;
+    bool skip = false;
+    QVERIFY(cluster.open(QStringLiteral("embedded"), &skip).isEmpty());
+    TestDisplay display(cluster, 3000);
+    QTRY_VERIFY_WITH_TIMEOUT(display.state.isCurrent(), WaitMs);
+    QVERIFY(display.state.health(now()).up);
+
+    for (int broker = 1; broker <= cluster.embedded()->brokerCount(); ++broker)
+        cluster.embedded()->setBrokerUp(broker, false);
+    QTRY_VERIFY_WITH_TIMEOUT(!display.state.health(now()).up, WaitMs);
+    const FeedHealth down = display.state.health(now());
+    QVERIFY(down.downSinceMs.has_value());
+    QVERIFY(!down.reason.empty());
+
+    // The display reconnects by itself.
+    for (int broker = 1; broker <= cluster.embedded()->brokerCount(); ++broker)
+        cluster.embedded()->setBrokerUp(broker, true);
+    QTRY_VERIFY_WITH_TIMEOUT(display.state.health(now()).up, WaitMs);
+}
+
+QTEST_GUILESS_MAIN(TestWallDisplay)
+#include "tst_walldisplay.moc"
