@@ -8,6 +8,12 @@
 #include "pipelinehealth.h"
 #include "thresholdeditor.h"
 #include "thresholdrulesmodel.h"
+#include "unitoverviewmodel.h"
+#include "wallboard.h"
+#include "walldisplay.h"
+#include "wallfeedserver.h"
+#include "wallstate.h"
+#include "wallwindow.h"
 
 #include <QLabel>
 #include <QListWidget>
@@ -19,7 +25,7 @@ class TestMainWindow final : public QObject {
 private Q_SLOTS:
     void opensOnTheEmbeddedClusterAndTheFeedFills()
     {
-        Console console(CommandLine::parse({QStringLiteral("vigil"), QStringLiteral("--rate"), QStringLiteral("60000")}));
+        Console console(CommandLine::parse({"vigil", "--rate", "60000", "--serve-wall", "127.0.0.1:0"}));
         MainWindow *window = console.window();
         window->show();
         QVERIFY(QTest::qWaitForWindowExposed(window));
@@ -27,9 +33,10 @@ private Q_SLOTS:
         // Only areas that exist are offered.
         auto *navigation = window->findChild<QListWidget *>(QStringLiteral("navigation"));
         QVERIFY(navigation);
-        QCOMPARE(navigation->count(), 2);
+        QCOMPARE(navigation->count(), 3);
         QCOMPARE(navigation->item(0)->text(), QStringLiteral("Dashboard"));
         QCOMPARE(navigation->item(1)->text(), QStringLiteral("Thresholds"));
+        QCOMPARE(navigation->item(2)->text(), QStringLiteral("Wall displays"));
 
         // The embedded cluster says what it cannot do.
         auto *notice = window->findChild<QLabel *>(QStringLiteral("clusterNotice"));
@@ -52,6 +59,12 @@ private Q_SLOTS:
         QVERIFY(figures);
         QTRY_VERIFY_WITH_TIMEOUT(figures->text().contains(QStringLiteral("Adult inpatient critical values v1")), 10'000);
 
+        // The charge nurse's overview lists the units of the simulated hospital with their census.
+        auto *units = window->findChild<QTableView *>(QStringLiteral("unitOverview"));
+        QVERIFY(units);
+        QTRY_VERIFY_WITH_TIMEOUT(units->model()->rowCount() >= 10, 60'000);
+        QTRY_VERIFY_WITH_TIMEOUT(units->model()->index(0, UnitOverviewModel::Admitted).data().toInt() > 0, 30'000);
+
         const QString screenshotDir = qEnvironmentVariable("VIGIL_SCREENSHOT_DIR");
         if (!screenshotDir.isEmpty())
             QVERIFY(window->grab().save(screenshotDir + QStringLiteral("/console-dashboard.png")));
@@ -72,6 +85,61 @@ private Q_SLOTS:
         QCOMPARE(console.pipelineHealth()->thresholdSet(), QStringLiteral("Adult inpatient critical values v1"));
         if (!screenshotDir.isEmpty())
             QVERIFY(window->grab().save(screenshotDir + QStringLiteral("/console-thresholds.png")));
+    }
+
+    // The demo's story: a console serves its board; a display on another machine, holding no Kafka
+    // credentials, shows a unit, acknowledges a critical result through the console, and the
+    // acknowledgement comes back from Kafka to both. A display with a wrong token is refused, loudly.
+    void remoteWallDisplayAcknowledgesThroughTheConsole()
+    {
+        Console console(CommandLine::parse({"vigil", "--rate", "60000", "--serve-wall", "127.0.0.1:0"}));
+        QVERIFY(console.wallFeed());
+        const QString url = console.wallFeed()->url().toString();
+
+        // The unit with the first open critical result.
+        const Alert *critical = nullptr;
+        std::string unit;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                const WallState *state = console.wallState();
+                for (const Alert &alert : state->board().all()) {
+                    unit = state->board().unitOf(alert, state->census());
+                    if (alert.state == AlertState::Open && !alert.late && !unit.empty()) {
+                        critical = state->board().find(alert.alertId);
+                        return true;
+                    }
+                }
+                return false;
+            }(),
+            120'000);
+        const std::string alertId = critical->alertId;
+
+        WallDisplay remote(CommandLine::parse({"vigil", "--wall", "--windowed", "--unit", QString::fromStdString(unit),
+                                               "--feed", url, "--token", console.wallToken()}));
+        WallWindow *window = remote.window();
+        QTRY_VERIFY_WITH_TIMEOUT(!window->isBannerShown() && !window->board()->rows().empty(), 30'000);
+        const auto onRemoteBoard = [&](AlertState state) {
+            window->refresh();
+            for (const BoardRow &row : window->board()->rows()) {
+                if (row.alert.alertId == alertId)
+                    return row.alert.state == state;
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(onRemoteBoard(AlertState::Open), 30'000);
+
+        Q_EMIT window->actionRequested(AlertAction{AlertAction::Kind::Acknowledge, alertId, "RN Remote", true});
+        QTRY_VERIFY_WITH_TIMEOUT(onRemoteBoard(AlertState::Acknowledged), 30'000);
+        const Alert *atConsole = console.wallState()->board().find(alertId);
+        QCOMPARE(atConsole->state, AlertState::Acknowledged);
+        QCOMPARE(atConsole->ackedBy, std::string("RN Remote"));
+
+        WallDisplay intruder(CommandLine::parse({"vigil", "--wall", "--windowed", "--unit", QString::fromStdString(unit),
+                                                 "--feed", url, "--token", "not-the-token"}));
+        QTRY_VERIFY_WITH_TIMEOUT(intruder.window()->isBannerShown()
+                                     && intruder.window()->bannerText().contains(QStringLiteral("refused")),
+                                 30'000);
+        QVERIFY(intruder.window()->board()->rows().empty());
     }
 };
 
