@@ -58,13 +58,10 @@ std::string unitText(const std::string &unit)
     return unit;
 }
 
-std::string valueTextOf(const Alert &alert)
+std::string numberTextOf(const Alert &alert)
 {
     std::string text = alert.comparator.empty() ? std::string() : alert.comparator + ' ';
-    text += QString::number(alert.value, 'g', 10).toStdString(); // 10 digits hide binary noise, keep lab precision
-    if (const std::string unit = unitText(alert.unit); !unit.empty())
-        text += ' ' + unit;
-    return text;
+    return text + QString::number(alert.value, 'g', 10).toStdString(); // 10 digits hide binary noise, keep lab precision
 }
 
 // The ward an alert's location names: the longest census ward it starts with, else the whole text.
@@ -218,7 +215,9 @@ BoardRow AlertBoard::rowOf(const Known &known, const std::string &unit, const Un
     }
     row.patient = patientLabel(placement.value_or(census.identityOf(alert.patientId)), m_labelPolicy);
     row.analyte = alert.display;
-    row.valueText = valueTextOf(alert);
+    row.number = numberTextOf(alert);
+    row.unit = unitText(alert.unit);
+    row.valueText = row.unit.empty() ? row.number : row.number + ' ' + row.unit;
     row.direction = alert.severity == AlertSeverity::CriticalLow ? BoardRow::Direction::Down : BoardRow::Direction::Up;
     row.resultTimeMs = resultTimeOf(alert);
     row.ageMs = std::max<std::int64_t>(0, nowMs - row.resultTimeMs);

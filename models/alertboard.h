@@ -44,6 +44,8 @@ struct BoardRow {
     std::string patient;   // patientLabel()
     std::string analyte;
     std::string valueText; // "> 6.9 mmol/L"
+    std::string number;    // "> 6.9"
+    std::string unit;      // "mmol/L"; an annotation unit without its braces ("INR")
     Direction direction = Direction::Up;
     std::int64_t resultTimeMs = 0; // issued, else effective, else when evaluated
     std::int64_t ageMs = 0;        // since the result

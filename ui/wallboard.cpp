@@ -157,7 +157,8 @@ void WallBoard::paintEvent(QPaintEvent *)
     }
     if (visible < int(m_rows.size())) {
         const int hidden = int(m_rows.size()) - visible;
-        paintCell(painter, rowRect(visible), tr("+ %n more critical result(s) not shown", nullptr, hidden), {},
+        paintCell(painter, rowRect(visible),
+                  hidden == 1 ? tr("+ 1 more critical result not shown") : tr("+ %1 more critical results not shown").arg(hidden), {},
                   WallTheme::warningText(), rowHeight() / 4);
     }
 }
@@ -180,11 +181,14 @@ void WallBoard::paintRow(QPainter &painter, int index, const QRect &rect, bool h
     paintCell(painter, columnRect(rect, Location), bed.isEmpty() ? tr("no bed") : bed,
               row.room.empty() ? QString() : tr("Room %1").arg(qs(row.room)), text, largePx);
     paintCell(painter, columnRect(rect, Patient), qs(row.patient), {}, text, largePx * 3 / 4);
-    paintCell(painter, columnRect(rect, Analyte), qs(row.analyte),
-              row.alert.severity == AlertSeverity::Delta ? tr("rising fast") : QString(), text, largePx * 3 / 4);
+    paintCell(painter, columnRect(rect, Analyte), qs(row.analyte), {}, text, largePx * 3 / 4);
     const QString arrow = row.direction == BoardRow::Direction::Up ? QStringLiteral(" \u25B2") : QStringLiteral(" \u25BC");
-    paintCell(painter, columnRect(rect, Value), qs(row.valueText) + arrow, {}, WallTheme::value(row.alert.severity, active),
-              largePx);
+    const QString limit = row.alert.severity == AlertSeverity::CriticalLow    ? tr("critical low")
+                          : row.alert.severity == AlertSeverity::CriticalHigh ? tr("critical high")
+                                                                              : tr("rising fast");
+    // The number large, the unit under it: "118 mmol/L" at this size would not fit the column.
+    paintCell(painter, columnRect(rect, Value), qs(row.number) + arrow, qs(row.unit) + QStringLiteral(" · ") + limit,
+              WallTheme::value(row.alert.severity, active), largePx);
     paintCell(painter, columnRect(rect, Age), wallDuration(row.ageMs), tr("since result"), text, largePx * 3 / 4);
     paintCell(painter, columnRect(rect, State), stateHeadline(row), stateDetail(row), text, largePx * 3 / 4);
 

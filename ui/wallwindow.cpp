@@ -32,11 +32,10 @@ QString wallStyleSheet()
                "QWidget#panel { background: #1c2330; border-top: 4px solid %5; }"
                "QLineEdit { padding: 0.2em; background: white; color: black; }"
                "QCheckBox { color: white; }"
-               "QCheckBox::indicator { width: 1.2em; height: 1.2em; }"
                "QPushButton { font-weight: bold; padding: 0.3em 1.2em; border-radius: 8px;"
                "              background: #3a4556; color: white; }"
                "QPushButton#primary { background: %5; color: %1; }"
-               "QPushButton:disabled { background: #2a2f38; color: #6b7380; }")
+               "QPushButton:disabled, QPushButton#primary:disabled { background: #2a2f38; color: #6b7380; }")
         .arg(WallTheme::background().name(), WallTheme::text().name(), WallTheme::banner().name(),
              WallTheme::secondaryText().name(), WallTheme::warningText().name());
 }
@@ -190,6 +189,20 @@ void WallWindow::resizeEvent(QResizeEvent *event)
     font.setPixelSize(body * 6 / 5);
     m_banner->setFont(font);
     m_actionTitle->setFont(font);
+    // Styled children do not inherit the window's font: each is sized here.
+    font.setBold(false);
+    font.setPixelSize(body);
+    for (QWidget *widget : {static_cast<QWidget *>(m_census), static_cast<QWidget *>(m_sound)})
+        widget->setFont(font);
+    for (QWidget *panel : {m_actionPanel, m_leavePanel}) {
+        for (QWidget *child : panel->findChildren<QWidget *>()) {
+            if (child != m_actionTitle)
+                child->setFont(font);
+        }
+    }
+    font.setPixelSize(body * 3 / 4);
+    m_source->setFont(font);
+    m_readBack->setStyleSheet(QStringLiteral("QCheckBox::indicator { width: %1px; height: %1px; }").arg(body));
     QWidget::resizeEvent(event);
 }
 
@@ -203,7 +216,8 @@ void WallWindow::refresh()
 {
     const qint64 now = m_clock();
     m_unit->setText(QString::fromStdString(m_options.unit));
-    m_census->setText(tr("%n patient(s) admitted", nullptr, m_state->admitted(m_options.unit)));
+    const int admitted = m_state->admitted(m_options.unit);
+    m_census->setText(admitted == 1 ? tr("1 patient admitted") : tr("%1 patients admitted").arg(admitted));
     m_clockLabel->setText(clockText(now));
     m_source->setText(m_options.source);
 
@@ -233,7 +247,7 @@ QString WallWindow::bannerText() const { return m_banner->text(); }
 void WallWindow::setMuted(bool muted)
 {
     m_muted = muted;
-    m_sound->setText(muted ? tr("🔕 SOUND OFF") : tr("🔔 Sound on"));
+    m_sound->setText(muted ? tr("SOUND OFF") : tr("Sound on"));
     m_sound->setStyleSheet(muted ? QStringLiteral("background: %1; color: white;").arg(WallTheme::banner().name())
                                  : QString());
 }

@@ -261,6 +261,10 @@ void TestWallWindow::screenshots()
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     m_window->refresh();
     saveScreenshot(*m_window, QStringLiteral("wall-board.png"));
+    QTest::mouseClick(m_window->board(), Qt::LeftButton, {}, m_window->board()->actionRect(0).center());
+    QTest::keyClicks(m_window->findChild<QLineEdit *>(QStringLiteral("actionBy")), QStringLiteral("RN Lee"));
+    saveScreenshot(*m_window, QStringLiteral("wall-acknowledge.png"));
+    QTest::keyClick(m_window.get(), Qt::Key_Escape);
     m_now += 45'000;
     m_window->refresh();
     QVERIFY(m_window->isBannerShown());
