@@ -1,0 +1,2 @@
+// Placeholder while this benchmark is written.
+int main() { return 0; }
