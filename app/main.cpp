@@ -8,6 +8,7 @@
 #include "wallwindow.h"
 
 #include <QApplication>
+#include <QScreen>
 #include <QTextStream>
 
 #include <librdkafka/rdkafka.h>
@@ -129,8 +130,10 @@ int runWall(int argc, char **argv, const CommandLine &line)
     SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, &QCoreApplication::quit);
     QObject::connect(display.window(), &WallWindow::leaveRequested, &app, &QCoreApplication::quit);
-    if (line.wall.kiosk)
+    if (line.wall.kiosk) {
+        display.window()->setGeometry(display.window()->screen()->geometry()); // without a window manager too
         display.window()->showFullScreen();
+    }
     else
         display.window()->show();
     return app.exec();

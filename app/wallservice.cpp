@@ -5,6 +5,9 @@
 #include "workerthread.h"
 
 #include <QDateTime>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcWall, "vigil.wall")
 
 namespace {
 qint64 now() { return QDateTime::currentMSecsSinceEpoch(); }
@@ -15,12 +18,17 @@ WallService::WallService(const ClientConfig &cluster, WallState *state, QObject 
 {
     auto *source = new WallSource(WallSourceSettings{cluster});
     connect(source, &WallSource::batchReady, this, [this](const WallBatch &batch) {
+        qCDebug(lcWall) << "batch:" << batch.alerts.size() << "alerts," << batch.adt.size() << "ADT events,"
+                        << batch.unreadable << "unreadable, live" << batch.live;
         m_state->applyBatch(batch.alerts, batch.adt, batch.live, now());
         if (batch.caughtUp)
             m_state->historyRead();
         Q_EMIT batchApplied(batch);
     });
-    connect(source, &WallSource::heard, this, [this](qint64 atMs) { m_state->heard(atMs); });
+    connect(source, &WallSource::heard, this, [this](qint64 atMs) {
+        qCDebug(lcWall) << "heard at" << atMs;
+        m_state->heard(atMs);
+    });
     connect(source, &WallSource::brokersLost, this, [this](const QString &reason) { m_state->brokersLost(reason, now()); });
     connect(source, &KafkaWorker::errorOccurred, this, &WallService::errorOccurred);
     m_sourceThread = std::make_unique<WorkerThread>(source, QStringLiteral("wall source"));

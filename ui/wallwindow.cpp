@@ -73,7 +73,10 @@ WallWindow::WallWindow(WallState *state, WallWindowOptions options, QWidget *par
     m_refreshSoon->setSingleShot(true);
     m_refreshSoon->setInterval(100); // coalesces a burst of changes into one repaint
     connect(m_refreshSoon, &QTimer::timeout, this, &WallWindow::refresh);
-    connect(m_state, &WallState::changed, m_refreshSoon, qOverload<>(&QTimer::start));
+    connect(m_state, &WallState::changed, m_refreshSoon, [this] {
+        if (!m_refreshSoon->isActive()) // a steady stream of changes must not keep postponing the repaint
+            m_refreshSoon->start();
+    });
     auto *second = new QTimer(this);
     connect(second, &QTimer::timeout, this, [this] {
         m_state->expire(m_clock());
@@ -232,12 +235,15 @@ void WallWindow::refresh()
     m_board->setNow(now);
     // An empty board must mean "no open alerts", never "no data yet".
     const qint64 last = m_state->lastUpdateMs();
+    const QString lastUpdate =
+        tr("Last update %1").arg(QDateTime::fromMSecsSinceEpoch(std::max<qint64>(last, health.lastHeardMs))
+                                     .toString(QStringLiteral("HH:mm:ss")));
     if (!m_state->isCurrent())
         m_board->setEmptyText(tr("Reading current alerts…"), tr("The board fills in when every alert has been read"));
+    else if (!health.up)
+        m_board->setEmptyText(tr("No critical results received"), lastUpdate);
     else
-        m_board->setEmptyText(tr("No open critical results"),
-                              tr("Last update %1").arg(QDateTime::fromMSecsSinceEpoch(std::max<qint64>(last, health.lastHeardMs))
-                                                           .toString(QStringLiteral("HH:mm:ss"))));
+        m_board->setEmptyText(tr("No open critical results"), lastUpdate);
 }
 
 bool WallWindow::isBannerShown() const { return !m_banner->isHidden(); }

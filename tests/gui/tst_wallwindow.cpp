@@ -170,6 +170,9 @@ void TestWallWindow::emptyBoardSaysNoOpenResultsOnlyWhenCurrent()
     m_state->heard(m_now);
     m_window->refresh();
     QCOMPARE(m_window->board()->emptyHeadline(), QStringLiteral("No open critical results"));
+    m_now += 31'000; // under FEED DOWN an empty board cannot vouch for anything
+    m_window->refresh();
+    QCOMPARE(m_window->board()->emptyHeadline(), QStringLiteral("No critical results received"));
 }
 
 void TestWallWindow::staleFeedRaisesTheBanner()
