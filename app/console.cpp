@@ -34,12 +34,12 @@ QString topicName(std::string_view topic)
 
 qint64 now() { return QDateTime::currentMSecsSinceEpoch(); }
 
-// 128 random bits, URL-safe: what a remote display must present.
+// 128 random bits in hex: what a remote display must present. Hex, so it never starts with '-' on a command line.
 QString newToken()
 {
     QByteArray bytes(16, Qt::Uninitialized);
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()), 4);
-    return QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    return QString::fromLatin1(bytes.toHex());
 }
 
 } // namespace

@@ -85,6 +85,15 @@ private Q_SLOTS:
         QCOMPARE(console.pipelineHealth()->thresholdSet(), QStringLiteral("Adult inpatient critical values v1"));
         if (!screenshotDir.isEmpty())
             QVERIFY(window->grab().save(screenshotDir + QStringLiteral("/console-thresholds.png")));
+
+        // The Wall displays area shows how to start a display elsewhere, with the feed's token.
+        navigation->setCurrentRow(2);
+        auto *commands = window->findChild<QLabel *>(QStringLiteral("wallCommands"));
+        QVERIFY(commands);
+        QTRY_VERIFY(commands->text().contains(console.wallToken()));
+        QVERIFY(commands->text().contains(console.bootstrapServers()));
+        if (!screenshotDir.isEmpty())
+            QVERIFY(window->grab().save(screenshotDir + QStringLiteral("/console-walls.png")));
     }
 
     // The demo's story: a console serves its board; a display on another machine, holding no Kafka
