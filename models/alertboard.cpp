@@ -163,19 +163,25 @@ void AlertBoard::evictBeyondCapacity()
 {
     if (m_alerts.size() <= m_limits.capacity)
         return;
-    // Oldest closed first, then oldest acknowledged; an open alert is never dropped.
+    // Oldest closed first, then oldest acknowledged, and only then the oldest open alerts: memory stays
+    // bounded even when nobody acknowledges for weeks. Down to 90 % so a full board is not sorted per batch.
     std::vector<std::tuple<int, std::int64_t, std::string>> candidates;
+    candidates.reserve(m_alerts.size());
     for (const auto &[id, known] : m_alerts) {
         if (isClosed(known.alert))
             candidates.emplace_back(0, known.closedAtMs, id);
         else if (known.alert.state == AlertState::Acknowledged)
             candidates.emplace_back(1, known.alert.ackedAtMs.value_or(known.alert.evaluatedAtMs), id);
+        else
+            candidates.emplace_back(2, known.alert.evaluatedAtMs, id);
     }
     std::sort(candidates.begin(), candidates.end());
-    for (const auto &candidate : candidates) {
-        if (m_alerts.size() <= m_limits.capacity)
+    const std::size_t keep = m_limits.capacity - m_limits.capacity / 10;
+    for (const auto &[tier, atMs, id] : candidates) {
+        if (m_alerts.size() <= keep)
             break;
-        m_alerts.erase(std::get<2>(candidate));
+        m_evictedOpen += tier == 2;
+        m_alerts.erase(id);
     }
 }
 

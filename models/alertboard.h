@@ -26,7 +26,7 @@ struct EscalationPolicy {
 struct AlertBoardLimits {
     std::int64_t resolvedLingerMs = 2 * 60'000; // the board shows a resolved or retracted alert leaving
     std::int64_t retentionMs = 10 * 60'000;     // after which a resolved or retracted alert is forgotten
-    std::size_t capacity = 20'000;              // beyond it closed, then acknowledged alerts go; open ones never
+    std::size_t capacity = 20'000;              // beyond it closed, then acknowledged, then open alerts go (oldest first)
 };
 
 // What a batch changed that a person must notice: the display chimes and highlights these.
@@ -92,6 +92,8 @@ public:
     std::vector<Alert> all() const; // by alert id
     const Alert *find(const std::string &alertId) const;
     std::size_t size() const { return m_alerts.size(); }
+    // Open alerts forgotten because the board was full: a display says so rather than hide it.
+    std::size_t evictedOpen() const { return m_evictedOpen; }
 
     // Forgets resolved and retracted alerts closed more than the retention ago.
     void expire(std::int64_t nowMs);
@@ -114,4 +116,5 @@ private:
     std::map<std::string, EscalationPolicy> m_policies;
     PatientLabelPolicy m_labelPolicy;
     std::unordered_map<std::string, Known> m_alerts;
+    std::size_t m_evictedOpen = 0;
 };

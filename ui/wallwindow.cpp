@@ -220,7 +220,10 @@ void WallWindow::refresh()
     const qint64 now = m_clock();
     m_unit->setText(QString::fromStdString(m_options.unit));
     const int admitted = m_state->admitted(m_options.unit);
-    m_census->setText(admitted == 1 ? tr("1 patient admitted") : tr("%1 patients admitted").arg(admitted));
+    QString census = admitted == 1 ? tr("1 patient admitted") : tr("%1 patients admitted").arg(admitted);
+    if (const std::size_t dropped = m_state->board().evictedOpen())
+        census += tr(" · %1 old open results dropped: board full").arg(dropped);
+    m_census->setText(census);
     m_clockLabel->setText(clockText(now));
     m_source->setText(m_options.source);
 

@@ -249,7 +249,7 @@ private Q_SLOTS:
         QCOMPARE(board.size(), 2u);
     }
 
-    void capacityEvictsClosedThenAcknowledgedNeverOpen()
+    void capacityEvictsClosedThenAcknowledgedThenOpen()
     {
         AlertBoard board({2 * kMinute, 10 * kMinute, 3});
         board.apply({resolved(openAlert("closed-new"), kT0 + 2 * kMinute), resolved(openAlert("closed-old"), kT0 + kMinute),
@@ -261,10 +261,14 @@ private Q_SLOTS:
         QVERIFY(!board.find("closed-new"));
         board.apply({openAlert("open-3")}, true, kT0 + 3 * kMinute);
         QVERIFY(!board.find("acked"));
-        board.apply({openAlert("open-4")}, true, kT0 + 3 * kMinute);
-        QCOMPARE(board.size(), 4u); // over the cap rather than forget an open alert
-        QCOMPARE(board.all().size(), 4u);
-        QCOMPARE(board.all().front().alertId, "open-1");
+        QCOMPARE(board.evictedOpen(), 0u);
+        Alert newest = openAlert("open-4");
+        newest.evaluatedAtMs += kMinute;
+        board.apply({newest}, true, kT0 + 3 * kMinute);
+        QCOMPARE(board.size(), 3u); // bounded even when nobody acknowledges: the oldest open alert goes
+        QCOMPARE(board.evictedOpen(), 1u);
+        QVERIFY(board.find("open-4"));
+        QVERIFY(!board.find("open-1"));
     }
 
     void alertFollowsThePatient()
