@@ -66,6 +66,10 @@ struct Options {
                                  QStringLiteral("Console: serve the wall feed on [address:]port (default "
                                                 "127.0.0.1:8765; 0.0.0.0:8765 for other machines; 'off')."),
                                  QStringLiteral("[address:]port")};
+    QCommandLineOption schemaRegistry{QStringLiteral("schema-registry"),
+                                      QStringLiteral("A Confluent-compatible schema registry (credentials as "
+                                                     "https://user:password@host)."),
+                                      QStringLiteral("URL")};
     QCommandLineOption help{{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")};
     QCommandLineOption version{QStringLiteral("version"), QStringLiteral("Show the version.")};
 
@@ -73,7 +77,8 @@ struct Options {
     {
         parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsCompactedShortOptions);
         parser.addOptions({bootstrap, property, config, simulate, evaluate, thresholds, check, rate, seed, brokers, wall, unit,
-                           feed, token, windowed, staleAfter, escalate, mrnDigits, linger, serveWall, help, version});
+                           feed, token, windowed, staleAfter, escalate, mrnDigits, linger, serveWall, schemaRegistry, help,
+                           version});
         parser.addPositionalArgument(QStringLiteral("command"),
                                      QStringLiteral("'broker' runs the embedded cluster headless; 'evaluate' runs "
                                                     "the evaluator against --bootstrap; none opens the console."),
@@ -192,6 +197,13 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         line.mode = Mode::Wall;
     }
     parseWall(parser, options, line.wall);
+    if (parser.isSet(options.schemaRegistry)) {
+        line.schemaRegistry = QUrl(parser.value(options.schemaRegistry), QUrl::StrictMode);
+        if (!line.schemaRegistry.isValid()
+            || (line.schemaRegistry.scheme() != u"http" && line.schemaRegistry.scheme() != u"https"))
+            throw UsageError("--schema-registry takes an http:// or https:// address, got \""
+                             + parser.value(options.schemaRegistry).toStdString() + '"');
+    }
     if (line.wall.feed.isValid() && line.mode != Mode::Wall)
         throw UsageError("--feed goes with --wall");
     if (line.wall.feed.isValid() && parser.isSet(options.bootstrap))

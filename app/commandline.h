@@ -33,6 +33,7 @@ struct CommandLine {
     double eventsPerMinute = 5000;
     quint64 seed = 1;
     int brokers = 3;
+    QUrl schemaRegistry;       // a Confluent-compatible registry; empty: the bundled schemas
 
     // Wall displays (--wall), and the console's feed for remote ones.
     struct Wall {

@@ -96,6 +96,14 @@ private Q_SLOTS:
         QVERIFY(!parse({"--serve-wall", "off"}).wall.serve);
     }
 
+    void schemaRegistryIsAnHttpAddress()
+    {
+        QVERIFY(parse({}).schemaRegistry.isEmpty());
+        QCOMPARE(parse({"--schema-registry", "https://u:p@registry:8081"}).schemaRegistry,
+                 QUrl(QStringLiteral("https://u:p@registry:8081")));
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"--schema-registry", "registry:8081"}));
+    }
+
     void wallMistakesAreExplained()
     {
         QVERIFY_THROWS_EXCEPTION(UsageError, parse({"--wall"})); // neither a cluster nor a feed
