@@ -1,1 +1,110 @@
 #include "schemacatalog.h"
+
+#include <QDir>
+#include <QFile>
+#include <QRegularExpression>
+
+#include <algorithm>
+
+SchemaCatalog SchemaCatalog::bundled()
+{
+    return fromDirectory(QStringLiteral(":/schemas"));
+}
+
+SchemaCatalog SchemaCatalog::fromDirectory(const QString &directory)
+{
+    SchemaCatalog catalog;
+    catalog.load(directory);
+    return catalog;
+}
+
+void SchemaCatalog::load(const QString &directory)
+{
+    static const QRegularExpression pattern(QStringLiteral("^(.+)\\.v([0-9]+)\\.avsc$"));
+    const QDir dir(directory);
+    if (!dir.exists()) {
+        m_errors << directory + QStringLiteral(": no such directory");
+        return;
+    }
+    for (const QString &file : dir.entryList({QStringLiteral("*.avsc")}, QDir::Files, QDir::Name)) {
+        const auto match = pattern.match(file);
+        if (!match.hasMatch()) {
+            m_errors << file + QStringLiteral(": not named <subject>.v<version>.avsc");
+            continue;
+        }
+        QFile in(dir.filePath(file));
+        if (!in.open(QIODevice::ReadOnly)) {
+            m_errors << file + QStringLiteral(": ") + in.errorString();
+            continue;
+        }
+        CatalogEntry entry;
+        entry.subject = match.captured(1);
+        entry.version = match.captured(2).toInt();
+        entry.schemaText = QString::fromUtf8(in.readAll());
+        try {
+            entry.schema = AvroSchema::parse(entry.schemaText.toStdString());
+        } catch (const AvroSchemaError &e) {
+            m_errors << file + QStringLiteral(": ") + QString::fromUtf8(e.what());
+            continue;
+        }
+        m_entries.push_back(std::move(entry));
+    }
+    std::sort(m_entries.begin(), m_entries.end(), [](const CatalogEntry &a, const CatalogEntry &b) {
+        return a.subject != b.subject ? a.subject < b.subject : a.version < b.version;
+    });
+    for (std::size_t i = 0; i < m_entries.size(); ++i)
+        m_entries[i].id = int(i) + 1;
+}
+
+QStringList SchemaCatalog::subjects() const
+{
+    QStringList names;
+    for (const auto &e : m_entries)
+        if (names.isEmpty() || names.last() != e.subject)
+            names << e.subject;
+    return names;
+}
+
+QList<int> SchemaCatalog::versions(const QString &subject) const
+{
+    QList<int> list;
+    for (const auto &e : m_entries)
+        if (e.subject == subject)
+            list << e.version;
+    return list;
+}
+
+const CatalogEntry *SchemaCatalog::find(const QString &subject, int version) const
+{
+    const CatalogEntry *found = nullptr;
+    for (const auto &e : m_entries) {
+        if (e.subject != subject)
+            continue;
+        if (e.version == version)
+            return &e;
+        if (version < 0)
+            found = &e; // entries are sorted: the last one is the latest
+    }
+    return found;
+}
+
+const CatalogEntry *SchemaCatalog::byId(int id) const
+{
+    if (id < 1 || std::size_t(id) > m_entries.size())
+        return nullptr;
+    return &m_entries[std::size_t(id) - 1];
+}
+
+std::vector<SchemaVersionRef> SchemaCatalog::history(const QString &subject) const
+{
+    std::vector<SchemaVersionRef> list;
+    for (const auto &e : m_entries)
+        if (e.subject == subject)
+            list.push_back({e.version, e.schema});
+    return list;
+}
+
+CompatibilityMode SchemaCatalog::compatibility(const QString &) const
+{
+    return CompatibilityMode::Backward;
+}

@@ -1,1 +1,53 @@
 #pragma once
+
+#include "avroschema.h"
+#include "schemacompatibility.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+#include <vector>
+
+// One registered version of a subject.
+struct CatalogEntry {
+    QString subject;    // "healthcare.labs.results-value"
+    int version = 0;    // 1, 2, ...
+    int id = 0;         // the registry-wide schema id, as in the wire format
+    QString schemaText; // the .avsc as written
+    AvroSchema schema;
+};
+
+// The bundled Avro schemas as a local, read-only schema registry: subjects, versions and ids, so the
+// viewer, the enforcer and the Avro decoder work on the embedded cluster with no registry configured.
+// Files are named <subject>.v<version>.avsc; ids are given in order of subject, then version, from 1.
+class SchemaCatalog {
+public:
+    SchemaCatalog() = default; // empty
+
+    // The schemas compiled into the application (":/schemas"; needs vigil_resources linked in).
+    static SchemaCatalog bundled();
+    // Every *.avsc in a directory (tests point this at resources/schemas in the source tree).
+    static SchemaCatalog fromDirectory(const QString &directory);
+
+    bool isEmpty() const { return m_entries.empty(); }
+    QStringList subjects() const;                       // sorted
+    QList<int> versions(const QString &subject) const;  // ascending
+    const CatalogEntry *find(const QString &subject, int version = -1) const; // -1: the latest
+    const CatalogEntry *byId(int id) const;
+    const std::vector<CatalogEntry> &entries() const { return m_entries; }
+    // Every version of the subject for a compatibility check.
+    std::vector<SchemaVersionRef> history(const QString &subject) const;
+    // The bundled subjects all evolve under BACKWARD, the Schema Registry's default.
+    CompatibilityMode compatibility(const QString &subject) const;
+    // Files that could not be read or parsed, each "file: why"; they are left out.
+    const QStringList &errors() const { return m_errors; }
+
+    // Confluent's TopicNameStrategy: the value schema of topic T is subject "T-value".
+    static QString valueSubject(const QString &topic) { return topic + QStringLiteral("-value"); }
+
+private:
+    void load(const QString &directory);
+    std::vector<CatalogEntry> m_entries;
+    QStringList m_errors;
+};
