@@ -1,1 +1,29 @@
 #include "clustersnapshot.h"
+
+#include "fhirenvelope.h"
+#include "fhirsummary.h"
+
+BrowsedMessage BrowsedMessage::fromRecord(KafkaRecord record)
+{
+    BrowsedMessage message;
+    message.valueSize = record.value.size();
+    if (message.valueSize >= LargeValueBytes) {
+        // A value this large is neither decoded nor kept in the row; the detail pane loads it on demand.
+        message.truncated = true;
+        record.value.truncate(PreviewBytes);
+        message.summary = QStringLiteral("large value (%1 MB), loaded on demand").arg(double(message.valueSize) / (1024.0 * 1024.0), 0, 'f', 1);
+        message.patientId = QString::fromUtf8(record.key);
+    } else {
+        try {
+            const auto envelope = FhirEnvelope::parse({record.value.constData(), size_t(record.value.size())});
+            message.resourceType = QString::fromStdString(envelope.resourceType);
+            message.patientId = QString::fromStdString(envelope.patientId);
+            message.summary = QString::fromStdString(summarizeResource(envelope.resource, envelope.eventType));
+        } catch (const std::exception &error) {
+            message.patientId = QString::fromUtf8(record.key);
+            message.summary = QStringLiteral("not FHIR: %1").arg(QString::fromUtf8(error.what()).left(80));
+        }
+    }
+    message.record = std::move(record);
+    return message;
+}

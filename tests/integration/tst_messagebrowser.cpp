@@ -1,11 +1,204 @@
+// The message browser on both clusters: seek by offset, end minus N and timestamp return the right
+// first record; a text filter over 100,000 messages; cancel; produce (JSON validated) and re-publish.
+#include "clustertesting.h"
+#include "messagebrowser.h"
+#include "workerthread.h"
+
 #include <QtTest>
 
-// Placeholder while this test is written.
-class Placeholder : public QObject {
+using namespace ClusterTesting;
+
+class TestMessageBrowser final : public QObject {
     Q_OBJECT
+
+    void clusterRows()
+    {
+        QTest::addColumn<QString>("cluster_kind");
+        QTest::newRow("embedded") << QStringLiteral("embedded");
+        QTest::newRow("real") << QStringLiteral("real");
+    }
+    static QString name(const char *what)
+    {
+        return QStringLiteral("vigil-test-browser-%1-%2-%3").arg(QLatin1String(what), QLatin1String(QTest::currentDataTag()), runId());
+    }
+    static MessageBrowser *newBrowser(const TestCluster &cluster)
+    {
+        BrowserSettings settings;
+        settings.config = cluster.config();
+        settings.requestTimeoutMs = 20'000;
+        return new MessageBrowser(settings);
+    }
+    template <typename... Args>
+    static BrowsePage page(MessageBrowser *browser, void (MessageBrowser::*slot)(Args...), std::decay_t<Args>... args)
+    {
+        QSignalSpy spy(browser, &MessageBrowser::pageReady);
+        QMetaObject::invokeMethod(browser, [=] { (browser->*slot)(args...); }, Qt::QueuedConnection);
+        if (!spy.wait(60'000))
+            return {0, {}, false, false, QStringLiteral("no page")};
+        return spy.takeFirst().first().value<BrowsePage>();
+    }
+
 private slots:
-    void pending() { QSKIP("being written"); }
+    void seek_data() { clusterRows(); }
+    void seek()
+    {
+        TestCluster cluster;
+        if (!openRowCluster(cluster, QStringLiteral("MessageBrowser")))
+            return;
+        const QString topic = name("seek");
+        cluster.createTopic(topic, 1);
+        const qint64 base = QDateTime::currentMSecsSinceEpoch() - 600'000;
+        {
+            Producer producer(producerConfig(cluster));
+            for (int i = 0; i < 300; ++i)
+                producer.produce(topic.toStdString(), "pat-1", QByteArray::number(i).toStdString(), {}, base + i * 1000, 0);
+            QCOMPARE(producer.flush(30'000), 0);
+        }
+        auto *browser = newBrowser(cluster);
+        WorkerThread thread(browser, QStringLiteral("browser"));
+        BrowseRequest request;
+        request.topic = topic;
+        request.pageSize = 50;
+        request.start = BrowseRequest::Start::Offset;
+        request.offset = 120;
+        BrowsePage p = page(browser, &MessageBrowser::browse, quint64(1), request);
+        QVERIFY2(p.error.isEmpty(), qPrintable(p.error));
+        QCOMPARE(p.messages.size(), 50);
+        QVERIFY2(!p.messages.isEmpty(), qPrintable(p.error));
+        QCOMPARE(p.messages.first().record.offset, 120);
+        p = page(browser, &MessageBrowser::pageForward, quint64(2));
+        QVERIFY2(!p.messages.isEmpty(), qPrintable(p.error));
+        QCOMPARE(p.messages.first().record.offset, 170);
+        p = page(browser, &MessageBrowser::pageBackward, quint64(3));
+        QVERIFY2(!p.messages.isEmpty(), qPrintable(p.error));
+        QCOMPARE(p.messages.first().record.offset, 120);
+
+        request.start = BrowseRequest::Start::EndMinusN;
+        request.offset = 10;
+        p = page(browser, &MessageBrowser::browse, quint64(5), request);
+        QCOMPARE(p.messages.size(), 10);
+        QVERIFY2(!p.messages.isEmpty(), qPrintable(p.error));
+        QCOMPARE(p.messages.first().record.offset, 290);
+        QVERIFY(p.atEnd);
+        request.start = BrowseRequest::Start::Timestamp;
+        request.timestampMs = base + 200 * 1000 - 500;
+        p = page(browser, &MessageBrowser::browse, quint64(4), request);
+        QVERIFY2(p.error.isEmpty(), qPrintable(p.error));
+        QEXPECT_FAIL("embedded", "librdkafka 2.0.2's mock answers ListOffsets only for earliest and latest, not a timestamp "
+                     "(offsets-for-times gives -1, so the page starts at the end); works on the real broker", Abort);
+        QVERIFY2(!p.messages.isEmpty(), qPrintable(p.error));
+        QCOMPARE(p.messages.first().record.offset, 200);
+        QVERIFY2(!p.messages.isEmpty(), qPrintable(p.error));
+        QCOMPARE(p.messages.first().record.timestampMs, base + 200 * 1000);
+
+        QVERIFY(thread.stop(30'000));
+    }
+
+    void filterText_data() { clusterRows(); }
+    void filterText()
+    {
+        TestCluster cluster;
+        if (!openRowCluster(cluster, QStringLiteral("MessageBrowser")))
+            return;
+        const QString topic = name("filter");
+        cluster.createTopic(topic, 2);
+        constexpr int Count = 100'000;
+        {
+            Producer producer(producerConfig(cluster));
+            for (int i = 0; i < Count; ++i) {
+                const std::string value = i % 20'000 == 7 ? R"({"note":"Needle-XYZ here"})" : R"({"note":"hay"})";
+                producer.produce(topic.toStdString(), "pat-" + std::to_string(i % 100), value);
+            }
+            QCOMPARE(producer.flush(60'000), 0);
+        }
+        auto *browser = newBrowser(cluster);
+        WorkerThread thread(browser, QStringLiteral("browser"));
+        QSignalSpy spy(browser, &MessageBrowser::filterProgress);
+        FilterRequest request;
+        request.topic = topic;
+        request.text = QStringLiteral("needle-xyz");
+        QMetaObject::invokeMethod(browser, [=] { browser->filter(7, request); }, Qt::QueuedConnection);
+        QList<BrowsedMessage> matches;
+        FilterProgress last;
+        QVERIFY(QTest::qWaitFor([&] {
+            while (!spy.isEmpty()) {
+                last = spy.takeFirst().first().value<FilterProgress>();
+                matches += last.matches;
+            }
+            return last.finished;
+        }, 180'000));
+        QVERIFY2(last.error.isEmpty(), qPrintable(last.error));
+        QCOMPARE(last.scannedMessages, Count);
+        QCOMPARE(matches.size(), 5);
+        for (const auto &m : matches)
+            QVERIFY(m.record.value.contains("Needle-XYZ"));
+
+        // Cancel: queued right behind the filter, it lands between the first slices.
+        spy.clear();
+        QMetaObject::invokeMethod(browser, [=] { browser->filter(8, request); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(browser, &MessageBrowser::cancelFilter, Qt::QueuedConnection);
+        last = {};
+        QVERIFY(QTest::qWaitFor([&] {
+            while (!spy.isEmpty())
+                last = spy.takeFirst().first().value<FilterProgress>();
+            return last.finished;
+        }, 60'000));
+        QVERIFY(last.cancelled);
+        QVERIFY(last.scannedMessages < Count);
+        QVERIFY(thread.stop(30'000));
+    }
+
+    void produceAndRepublish_data() { clusterRows(); }
+    void produceAndRepublish()
+    {
+        TestCluster cluster;
+        if (!openRowCluster(cluster, QStringLiteral("MessageBrowser")))
+            return;
+        const QString source = name("produce");
+        const QString target = name("republish");
+        cluster.createTopic(source, 1);
+        cluster.createTopic(target, 1);
+        auto *browser = newBrowser(cluster);
+        WorkerThread thread(browser, QStringLiteral("browser"));
+        QSignalSpy produced(browser, &MessageBrowser::produced);
+        ProduceRequest bad;
+        bad.topic = source;
+        bad.value = "{not json";
+        QMetaObject::invokeMethod(browser, [=] { browser->produce(bad); }, Qt::QueuedConnection);
+        QVERIFY(produced.wait(30'000));
+        QVERIFY(!produced.takeFirst().first().value<ProduceResult>().error.isEmpty());
+
+        ProduceRequest good;
+        good.topic = source;
+        good.key = "pat-42";
+        good.headers = {{"origin", "vigil-test"}};
+        good.value = R"({"resourceType":"Patient","id":"pat-42"})";
+        QMetaObject::invokeMethod(browser, [=] { browser->produce(good); }, Qt::QueuedConnection);
+        QVERIFY(produced.wait(30'000));
+        const ProduceResult sent = produced.takeFirst().first().value<ProduceResult>();
+        QVERIFY2(sent.error.isEmpty(), qPrintable(sent.error));
+        QCOMPARE(sent.offset, 0);
+
+        BrowseRequest request;
+        request.topic = source;
+        BrowsePage p = page(browser, &MessageBrowser::browse, quint64(1), request);
+        QCOMPARE(p.messages.size(), 1);
+        const BrowsedMessage original = p.messages.first();
+        QMetaObject::invokeMethod(browser, [=] { browser->republish(original, target); }, Qt::QueuedConnection);
+        QVERIFY(produced.wait(30'000));
+        QVERIFY(produced.takeFirst().first().value<ProduceResult>().error.isEmpty());
+        request.topic = target;
+        p = page(browser, &MessageBrowser::browse, quint64(2), request);
+        QCOMPARE(p.messages.size(), 1);
+        const KafkaRecord copy = p.messages.first().record;
+        QCOMPARE(copy.key, QByteArray("pat-42"));
+        QCOMPARE(copy.value, good.value);
+        QCOMPARE(copy.headers.size(), 1);
+        QCOMPARE(copy.headers.first().name, QByteArray("origin"));
+        QCOMPARE(copy.headers.first().value, QByteArray("vigil-test"));
+        QVERIFY(thread.stop(30'000));
+    }
 };
 
-QTEST_MAIN(Placeholder)
+QTEST_GUILESS_MAIN(TestMessageBrowser)
 #include "tst_messagebrowser.moc"
