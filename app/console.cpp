@@ -1,5 +1,6 @@
 #include "console.h"
 
+#include "clusterinspector.h"
 #include "clusterstatus.h"
 #include "dashboardview.h"
 #include "embeddedcluster.h"
@@ -9,8 +10,15 @@
 #include "mainwindow.h"
 #include "pipelinehealth.h"
 #include "pipelinehealthview.h"
+#include "replaypanel.h"
+#include "schemacatalog.h"
+#include "schemaregistryclient.h"
+#include "schemaviewer.h"
+#include "replaysession.h"
 #include "simulatorpublisher.h"
 #include "thresholdeditor.h"
+#include "thresholdrulesmodel.h"
+#include "topicbrowser.h"
 #include "topics.h"
 #include "unitoverviewmodel.h"
 #include "wallfeedserver.h"
@@ -76,6 +84,8 @@ Console::Console(const CommandLine &line) : m_config(line.config)
     if (line.evaluate)
         startEvaluator(line);
     startWalls(line);
+    startTopics();
+    startSchemas(line);
 
     if (line.simulate) {
         auto *simulator = new SimulatorPublisher(line.simulatorSettings(m_config));
@@ -101,7 +111,68 @@ void Console::startEvaluator(const CommandLine &line)
     QObject::connect(job, &KafkaWorker::errorOccurred, m_status.get(), &ClusterStatus::recordError);
     // The new set crosses to the evaluator's thread as an immutable snapshot.
     QObject::connect(m_thresholdEditor, &ThresholdEditor::thresholdsApplied, job, &EvaluatorJob::setThresholds);
+
+    // What-if replay of history under a candidate set; applying from there reaches the evaluator and
+    // the threshold editor alike, both audit-logged.
+    auto *replayControl = new KafkaReplayControl(m_config);
+    auto *replay = new ReplayPanel(replayControl, settings.thresholds, ThresholdAuditLog());
+    replayControl->setParent(replay);
+    m_window->addArea(QObject::tr("Replay"), replay);
+    ThresholdEditor *editor = m_thresholdEditor;
+    QObject::connect(replay, &ReplayPanel::thresholdsApplied, job, &EvaluatorJob::setThresholds);
+    QObject::connect(replay, &ReplayPanel::thresholdsApplied, editor,
+                     [editor](std::shared_ptr<const ThresholdSet> set) { editor->rules()->setApplied(std::move(set)); });
+    QObject::connect(editor, &ThresholdEditor::thresholdsApplied, replay, &ReplayPanel::setLiveThresholds);
     m_evaluatorThread = std::make_unique<WorkerThread>(job, QStringLiteral("evaluator"));
+}
+
+void Console::startTopics()
+{
+    auto *browser = new TopicBrowser;
+    m_window->addArea(QObject::tr("Topics"), browser);
+    InspectorSettings settings;
+    settings.config = m_config;
+    auto *inspector = new ClusterInspector(settings);
+    QObject::connect(inspector, &ClusterInspector::snapshotReady, browser, &TopicBrowser::showSnapshot);
+    QObject::connect(inspector, &KafkaWorker::errorOccurred, m_status.get(), &ClusterStatus::recordError);
+    m_inspectorThread = std::make_unique<WorkerThread>(inspector, QStringLiteral("cluster inspector"));
+}
+
+void Console::startSchemas(const CommandLine &line)
+{
+    auto *viewer = new SchemaViewer(SchemaCatalog::bundled());
+    m_window->addArea(QObject::tr("Schemas"), viewer);
+    if (line.schemaRegistry.isEmpty())
+        return;
+    SchemaRegistrySettings settings;
+    settings.url = line.schemaRegistry.adjusted(QUrl::RemoveUserInfo);
+    settings.user = line.schemaRegistry.userName();
+    settings.password = line.schemaRegistry.password();
+    // The client lives on a thread of its own; every request is queued to it.
+    m_registryThread = std::make_unique<QThread>();
+    m_registryThread->setObjectName(QStringLiteral("schema registry"));
+    auto *registry = new SchemaRegistryClient(settings);
+    registry->moveToThread(m_registryThread.get());
+    QObject::connect(m_registryThread.get(), &QThread::finished, registry, &QObject::deleteLater);
+    m_registryThread->start();
+    viewer->setRegistryAvailable(true, settings.url.toDisplayString());
+    QObject::connect(viewer, &SchemaViewer::registryCheckRequested, registry,
+                     [registry](const QString &subject, const QString &schema, CompatibilityMode mode) {
+                         const bool transitive = mode == CompatibilityMode::BackwardTransitive
+                                                 || mode == CompatibilityMode::ForwardTransitive
+                                                 || mode == CompatibilityMode::FullTransitive;
+                         // The registry judges by the subject's own level, against the latest or every version.
+                         registry->checkCompatibility(1, subject, transitive ? QString() : QStringLiteral("latest"), schema);
+                     });
+    QObject::connect(registry, &SchemaRegistryClient::compatibilityChecked, viewer,
+                     [viewer](quint64, const QString &, bool compatible, const QStringList &messages) {
+                         viewer->setRegistryVerdict(compatible ? QObject::tr("compatible")
+                                                               : QObject::tr("incompatible: %1").arg(messages.join(QStringLiteral("; "))),
+                                                    compatible);
+                     });
+    QObject::connect(registry, &SchemaRegistryClient::failed, viewer, [viewer](quint64, const SchemaRegistryError &error) {
+        viewer->setRegistryVerdict(QObject::tr("the registry could not answer: %1").arg(error.meaning), false);
+    });
 }
 
 void Console::startWalls(const CommandLine &line)
@@ -198,5 +269,10 @@ Console::~Console()
     if (m_evaluatorThread)
         m_evaluatorThread->stop();
     m_wallService.reset();
+    m_inspectorThread->stop();
     m_feedThread->stop();
+    if (m_registryThread) {
+        m_registryThread->quit();
+        m_registryThread->wait(5000);
+    }
 }

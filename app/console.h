@@ -2,6 +2,8 @@
 
 #include "commandline.h"
 
+#include <QThread>
+
 #include <memory>
 #include <vector>
 
@@ -58,9 +60,13 @@ private:
     QString m_wallToken;
     bool m_censusChanged = false;
     std::vector<std::unique_ptr<WallWindow>> m_wallWindows;
+    std::unique_ptr<QThread> m_registryThread;
+    std::unique_ptr<WorkerThread> m_inspectorThread;
 
     void startEvaluator(const CommandLine &line);
     void startWalls(const CommandLine &line);
+    void startSchemas(const CommandLine &line);
+    void startTopics();
     void serveWallFeed(const CommandLine::Wall &wall, class WallSetupView *setup);
     void everySecond();
 };
