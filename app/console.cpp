@@ -1,13 +1,17 @@
 #include "console.h"
 
+#include "clusterhealthview.h"
 #include "clusterinspector.h"
 #include "clusterstatus.h"
+#include "consumerlagview.h"
 #include "dashboardview.h"
 #include "embeddedcluster.h"
 #include "evaluatorjob.h"
 #include "feedconsumer.h"
 #include "feedmodel.h"
 #include "mainwindow.h"
+#include "messagebrowser.h"
+#include "messagebrowserview.h"
 #include "pipelinehealth.h"
 #include "pipelinehealthview.h"
 #include "replaypanel.h"
@@ -128,14 +132,47 @@ void Console::startEvaluator(const CommandLine &line)
 
 void Console::startTopics()
 {
-    auto *browser = new TopicBrowser;
-    m_window->addArea(QObject::tr("Topics"), browser);
+    auto *topics = new TopicBrowser;
+    auto *messages = new MessageBrowserView;
+    auto *lag = new ConsumerLagView;
+    auto *health = new ClusterHealthView;
+    m_window->addArea(QObject::tr("Topics"), topics);
+    m_window->addArea(QObject::tr("Messages"), messages);
+    m_window->addArea(QObject::tr("Consumer lag"), lag);
+    m_window->addArea(QObject::tr("Cluster health"), health);
+
     InspectorSettings settings;
     settings.config = m_config;
     auto *inspector = new ClusterInspector(settings);
-    QObject::connect(inspector, &ClusterInspector::snapshotReady, browser, &TopicBrowser::showSnapshot);
+    QObject::connect(inspector, &ClusterInspector::snapshotReady, topics, &TopicBrowser::showSnapshot);
+    QObject::connect(inspector, &ClusterInspector::snapshotReady, messages, &MessageBrowserView::showSnapshot);
+    QObject::connect(inspector, &ClusterInspector::snapshotReady, lag, &ConsumerLagView::showSnapshot);
+    QObject::connect(inspector, &ClusterInspector::snapshotReady, health, &ClusterHealthView::showSnapshot);
+    QObject::connect(inspector, &ClusterInspector::refreshIntervalChanged, lag, &ConsumerLagView::setRefreshIntervalShown);
+    QObject::connect(lag, &ConsumerLagView::groupAdded, inspector, &ClusterInspector::addGroup);
+    QObject::connect(lag, &ConsumerLagView::groupRemoved, inspector, &ClusterInspector::removeGroup);
+    QObject::connect(lag, &ConsumerLagView::refreshIntervalChanged, inspector, &ClusterInspector::setRefreshInterval);
+    QObject::connect(lag, &ConsumerLagView::alertsChanged, health, &ClusterHealthView::showAlerts);
     QObject::connect(inspector, &KafkaWorker::errorOccurred, m_status.get(), &ClusterStatus::recordError);
     m_inspectorThread = std::make_unique<WorkerThread>(inspector, QStringLiteral("cluster inspector"));
+
+    auto *browser = new MessageBrowser(BrowserSettings{m_config});
+    QObject::connect(messages, &MessageBrowserView::browseRequested, browser, &MessageBrowser::browse);
+    QObject::connect(messages, &MessageBrowserView::pageForwardRequested, browser, &MessageBrowser::pageForward);
+    QObject::connect(messages, &MessageBrowserView::pageBackwardRequested, browser, &MessageBrowser::pageBackward);
+    QObject::connect(messages, &MessageBrowserView::filterRequested, browser, &MessageBrowser::filter);
+    // Direct: the flag is atomic, and a queued cancel would wait behind the scan it is meant to stop.
+    QObject::connect(messages, &MessageBrowserView::filterCancelRequested, browser,
+                     [browser] { browser->requestCancel(); }, Qt::DirectConnection);
+    QObject::connect(messages, &MessageBrowserView::fullValueRequested, browser, &MessageBrowser::loadFullValue);
+    QObject::connect(messages, &MessageBrowserView::produceRequested, browser, &MessageBrowser::produce);
+    QObject::connect(messages, &MessageBrowserView::republishRequested, browser, &MessageBrowser::republish);
+    QObject::connect(browser, &MessageBrowser::pageReady, messages, &MessageBrowserView::showPage);
+    QObject::connect(browser, &MessageBrowser::filterProgress, messages, &MessageBrowserView::showFilterProgress);
+    QObject::connect(browser, &MessageBrowser::fullValueLoaded, messages, &MessageBrowserView::showFullValue);
+    QObject::connect(browser, &MessageBrowser::produced, messages, &MessageBrowserView::showProduced);
+    QObject::connect(browser, &KafkaWorker::errorOccurred, m_status.get(), &ClusterStatus::recordError);
+    m_browserThread = std::make_unique<WorkerThread>(browser, QStringLiteral("message browser"));
 }
 
 void Console::startSchemas(const CommandLine &line)
@@ -269,6 +306,7 @@ Console::~Console()
     if (m_evaluatorThread)
         m_evaluatorThread->stop();
     m_wallService.reset();
+    m_browserThread->stop();
     m_inspectorThread->stop();
     m_feedThread->stop();
     if (m_registryThread) {

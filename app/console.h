@@ -62,6 +62,7 @@ private:
     std::vector<std::unique_ptr<WallWindow>> m_wallWindows;
     std::unique_ptr<QThread> m_registryThread;
     std::unique_ptr<WorkerThread> m_inspectorThread;
+    std::unique_ptr<WorkerThread> m_browserThread;
 
     void startEvaluator(const CommandLine &line);
     void startWalls(const CommandLine &line);

@@ -1,1 +1,138 @@
 #include "clusterhealthview.h"
+
+#include <QDateTime>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace {
+const QColor Down(0xdc, 0x35, 0x45);
+const QColor Up(0x2e, 0x9d, 0x4f);
+
+QString ids(const QList<int> &list)
+{
+    QStringList s;
+    for (int id : list)
+        s << QString::number(id);
+    return s.join(u',');
+}
+
+QTableWidget *newTable(const QStringList &headers, QWidget *parent)
+{
+    auto *table = new QTableWidget(0, int(headers.size()), parent);
+    table->setHorizontalHeaderLabels(headers);
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->verticalHeader()->hide();
+    table->horizontalHeader()->setStretchLastSection(true);
+    return table;
+}
+
+QTableWidgetItem *cell(const QString &text) { return new QTableWidgetItem(text); }
+} // namespace
+
+ClusterHealthView::ClusterHealthView(QWidget *parent)
+    : QWidget(parent), m_summary(new QLabel(this)),
+      m_brokers(newTable({tr("Broker"), tr("Address"), tr("State"), tr("Controller")}, this)),
+      m_partitions(newTable({tr("Topic"), tr("Partition"), tr("Leader"), tr("Replicas"), tr("In sync"), tr("Replicas on down brokers")}, this)),
+      m_alerts(new QListWidget(this)), m_clients(new QLabel(this))
+{
+    m_summary->setStyleSheet(QStringLiteral("font-size: 14pt; font-weight: bold;"));
+    m_partitions->setColumnWidth(0, 260);
+    m_alerts->setMaximumHeight(64);
+    m_brokers->setColumnWidth(1, 220);
+    m_clients->setWordWrap(true);
+    m_clients->setText(tr("Vigil's own clients: the inspector's snapshot carries no client statistics yet, so produce "
+                          "error rate, request latency and queue depth are not shown here."));
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_brokers);
+    split->addWidget(m_partitions);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 2);
+    split->setSizes({150, 400});
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_summary);
+    layout->addWidget(new QLabel(tr("Alerts"), this));
+    layout->addWidget(m_alerts);
+    layout->addWidget(split, 1);
+    layout->addWidget(m_clients);
+    showAlerts({});
+}
+
+int ClusterHealthView::brokersShown() const { return m_brokers->rowCount(); }
+int ClusterHealthView::underReplicatedShown() const { return m_partitions->rowCount(); }
+
+void ClusterHealthView::showSnapshot(const ClusterSnapshot &snapshot)
+{
+    m_brokers->setRowCount(int(snapshot.brokers.size()));
+    for (int row = 0; row < snapshot.brokers.size(); ++row) {
+        const BrokerInfo &b = snapshot.brokers.at(row);
+        auto *state = cell(b.up ? tr("up") : tr("DOWN"));
+        state->setBackground(b.up ? Up : Down);
+        state->setForeground(Qt::white);
+        if (!b.state.isEmpty())
+            state->setToolTip(b.state);
+        m_brokers->setItem(row, 0, cell(QString::number(b.id)));
+        m_brokers->setItem(row, 1, cell(QStringLiteral("%1:%2").arg(b.host).arg(b.port)));
+        m_brokers->setItem(row, 2, state);
+        m_brokers->setItem(row, 3, cell(b.id == snapshot.controllerId ? tr("controller") : QString()));
+    }
+    int row = 0;
+    m_partitions->setRowCount(snapshot.underReplicatedPartitions());
+    for (const auto &t : snapshot.topics) {
+        for (const auto &p : t.partitions) {
+            if (!p.underReplicated())
+                continue;
+            m_partitions->setItem(row, 0, cell(t.name));
+            m_partitions->setItem(row, 1, cell(QString::number(p.id)));
+            m_partitions->setItem(row, 2, cell(QString::number(p.leader)));
+            m_partitions->setItem(row, 3, cell(ids(p.replicas)));
+            m_partitions->setItem(row, 4, cell(ids(p.isr)));
+            auto *down = cell(ids(p.replicasOnDownBrokers));
+            down->setBackground(Down.lighter(170));
+            m_partitions->setItem(row, 5, down);
+            ++row;
+        }
+    }
+    const int urp = snapshot.underReplicatedPartitions();
+    const bool healthy = snapshot.error.isEmpty() && snapshot.brokersDown() == 0 && urp == 0;
+    m_summary->setText(snapshot.error.isEmpty()
+                           ? tr("%1 of %2 brokers up · %3 under-replicated partitions · refreshed %4 in %5 ms")
+                                 .arg(snapshot.brokers.size() - snapshot.brokersDown())
+                                 .arg(snapshot.brokers.size())
+                                 .arg(urp)
+                                 .arg(QDateTime::fromMSecsSinceEpoch(snapshot.takenAtMs).toString(QStringLiteral("HH:mm:ss")))
+                                 .arg(snapshot.refreshMs)
+                           : tr("Cluster not reachable: %1").arg(snapshot.error));
+    m_summary->setStyleSheet(healthy ? QStringLiteral("font-size: 14pt; font-weight: bold; color: #2e9d4f;")
+                                     : QStringLiteral("font-size: 14pt; font-weight: bold; color: #b00020;"));
+    if (snapshot.error.isEmpty()) {
+        const auto changes = m_rules.observeUnderReplicated(urp, snapshot.takenAtMs);
+        if (!changes.isEmpty()) {
+            showAlerts(changes);
+            Q_EMIT alertsChanged(changes);
+        }
+    }
+}
+
+void ClusterHealthView::showAlerts(const QList<ConsoleAlert> &changes)
+{
+    for (const auto &change : changes) {
+        m_firing.removeIf([&](const ConsoleAlert &a) { return a.rule == change.rule && a.subject == change.subject; });
+        if (change.firing)
+            m_firing.append(change);
+    }
+    m_alerts->clear();
+    if (m_firing.isEmpty())
+        m_alerts->addItem(tr("No alert is firing"));
+    for (const auto &a : m_firing) {
+        auto *item = new QListWidgetItem(tr("%1  %2 · %3: %4")
+                                             .arg(QDateTime::fromMSecsSinceEpoch(a.atMs).toString(QStringLiteral("HH:mm:ss")), a.rule, a.subject, a.message),
+                                         m_alerts);
+        item->setBackground(Down);
+        item->setForeground(Qt::white);
+    }
+}

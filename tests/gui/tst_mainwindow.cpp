@@ -36,7 +36,8 @@ private Q_SLOTS:
         QStringList areas;
         for (int row = 0; row < navigation->count(); ++row)
             areas << navigation->item(row)->text();
-        QCOMPARE(areas, (QStringList{"Dashboard", "Thresholds", "Replay", "Wall displays", "Topics", "Schemas"}));
+        QCOMPARE(areas, (QStringList{"Dashboard", "Thresholds", "Replay", "Wall displays", "Topics", "Messages", "Consumer lag",
+                                     "Cluster health", "Schemas"}));
 
         // The embedded cluster says what it cannot do.
         auto *notice = window->findChild<QLabel *>(QStringLiteral("clusterNotice"));
