@@ -16,6 +16,7 @@
 #include "pipelinehealthview.h"
 #include "replaypanel.h"
 #include "schemacatalog.h"
+#include "schemaenforcer.h"
 #include "schemaregistryclient.h"
 #include "schemaviewer.h"
 #include "replaysession.h"
@@ -156,7 +157,17 @@ void Console::startTopics()
     QObject::connect(inspector, &KafkaWorker::errorOccurred, m_status.get(), &ClusterStatus::recordError);
     m_inspectorThread = std::make_unique<WorkerThread>(inspector, QStringLiteral("cluster inspector"));
 
-    auto *browser = new MessageBrowser(BrowserSettings{m_config});
+    // Avro values decode through the bundled schemas; what the produce pane sends must fit its topic's schema.
+    auto catalog = std::make_shared<const SchemaCatalog>(SchemaCatalog::bundled());
+    BrowserSettings browserSettings;
+    browserSettings.config = m_config;
+    browserSettings.schemas = [catalog](int id) -> std::optional<std::string> {
+        if (const CatalogEntry *entry = catalog->byId(id))
+            return entry->schemaText.toStdString();
+        return std::nullopt;
+    };
+    browserSettings.enforcer = std::make_shared<const SchemaEnforcer>(*catalog);
+    auto *browser = new MessageBrowser(browserSettings);
     QObject::connect(messages, &MessageBrowserView::browseRequested, browser, &MessageBrowser::browse);
     QObject::connect(messages, &MessageBrowserView::pageForwardRequested, browser, &MessageBrowser::pageForward);
     QObject::connect(messages, &MessageBrowserView::pageBackwardRequested, browser, &MessageBrowser::pageBackward);

@@ -208,7 +208,7 @@ void MessageBrowser::readPage(quint64 requestId, const QMap<int, qint64> &starts
     const QList<KafkaRecord> records = readRanges(m_topic, wanted, m_settings.requestTimeoutMs);
     QMap<int, qint64> lastSeen;
     for (const auto &record : records) {
-        page.messages.append(BrowsedMessage::fromRecord(record));
+        page.messages.append(BrowsedMessage::fromRecord(record, m_settings.schemas));
         lastSeen[record.partition] = qMax(lastSeen.value(record.partition, -1), record.offset);
     }
     std::sort(page.messages.begin(), page.messages.end(), [](const BrowsedMessage &a, const BrowsedMessage &b) {
@@ -350,7 +350,7 @@ void MessageBrowser::scanSlice()
         if ((scan.key.isEmpty() || key == scan.key) && containsCaseInsensitive(value, scan.needle)
             && scan.matches < scan.request.maxMatches) {
             ++scan.matches;
-            scan.progress.matches.append(BrowsedMessage::fromRecord(Consumer::toRecord(*message)));
+            scan.progress.matches.append(BrowsedMessage::fromRecord(Consumer::toRecord(*message), m_settings.schemas));
         }
         if (message->offset + 1 >= *end)
             scan.next.remove(message->partition);
@@ -420,6 +420,11 @@ void MessageBrowser::produce(const ProduceRequest &request)
         result.error = QStringLiteral("choose a topic");
     } else if (request.requireJson && !nlohmann::json::accept(request.value.constData(), request.value.constData() + request.value.size())) {
         result.error = QStringLiteral("the value is not valid JSON");
+    } else if (const auto why = m_settings.enforcer
+                                    ? m_settings.enforcer->refusal(request.topic.toStdString(),
+                                                                   {request.value.constData(), size_t(request.value.size())})
+                                    : std::nullopt) {
+        result.error = QStringLiteral("not sent, the topic's schema refuses it: %1").arg(QString::fromStdString(*why));
     } else {
         try {
             result = send(request.topic, request.partition, request.key, request.headers, request.value);

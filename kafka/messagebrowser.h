@@ -1,5 +1,8 @@
 #pragma once
 
+#include "avrocodec.h"
+#include "schemaenforcer.h"
+
 #include "clientconfig.h"
 #include "clustersnapshot.h"
 #include "kafkaworker.h"
@@ -18,6 +21,8 @@ struct BrowserSettings {
     int requestTimeoutMs = 5000; // watermarks, offsets-for-times, and reading one page
     int fetchWaitMs = 20;        // the embedded cluster holds an empty fetch this long
     int progressEveryMs = 100;   // filter progress leaves at most this often
+    AvroCodec::SchemaLookup schemas;                 // decodes Avro values; none: shown as bytes
+    std::shared_ptr<const SchemaEnforcer> enforcer; // refuses events that break their topic's schema
 };
 
 // Browses a topic's records on its own thread with consumers that join no group and commit nothing

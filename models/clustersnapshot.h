@@ -1,5 +1,7 @@
 #pragma once
 
+#include "avrocodec.h"
+
 #include "kafkarecord.h"
 
 #include <QDateTime>
@@ -186,11 +188,13 @@ struct BrowsedMessage {
     QString resourceType;
     QString patientId;
     QString summary;            // FHIR-aware: code, value, status; or why unreadable
+    QByteArray avroJson;        // an Avro value (Confluent wire format) decoded to JSON; empty otherwise
 
     static constexpr qint64 LargeValueBytes = 1024 * 1024;
     static constexpr qint64 PreviewBytes = 4096;
-    // Decodes the FHIR summary and truncates a large value. Runs on the worker.
-    static BrowsedMessage fromRecord(KafkaRecord record);
+    // Decodes the FHIR summary and truncates a large value; with `schemas`, Avro values in the Confluent
+    // wire format are decoded first. Runs on the worker.
+    static BrowsedMessage fromRecord(KafkaRecord record, const AvroCodec::SchemaLookup &schemas = {});
 };
 
 struct BrowsePage {

@@ -511,6 +511,12 @@ void MessageBrowserView::showDetail()
     for (const auto &h : r.headers)
         text += QStringLiteral("  %1: %2\n").arg(QString::fromUtf8(h.name), isUtf8(h.value) ? QString::fromUtf8(h.value) : QString::fromLatin1(h.value.toHex(' ')));
     text += tr("\nValue\n");
+    if (!m.avroJson.isEmpty()) {
+        text += tr("(Avro in the Confluent wire format, decoded with its schema)\n") + QString::fromUtf8(m.avroJson);
+        m_detail->setPlainText(masked(m, text));
+        m_loadFull->setEnabled(m.truncated);
+        return;
+    }
     QJsonParseError error{};
     const QJsonDocument json = m.truncated ? QJsonDocument() : QJsonDocument::fromJson(r.value, &error);
     if (!json.isNull())

@@ -1,9 +1,14 @@
 // The message browser on both clusters: seek by offset, end minus N and timestamp return the right
 // first record; a text filter over 100,000 messages; cancel; produce (JSON validated) and re-publish.
+#include "avrocodec.h"
 #include "clustertesting.h"
 #include "messagebrowser.h"
+#include "schemacatalog.h"
+#include "schemaenforcer.h"
 #include "workerthread.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest>
 
 using namespace ClusterTesting;
@@ -196,6 +201,65 @@ private slots:
         QCOMPARE(copy.headers.size(), 1);
         QCOMPARE(copy.headers.first().name, QByteArray("origin"));
         QCOMPARE(copy.headers.first().value, QByteArray("vigil-test"));
+        QVERIFY(thread.stop(30'000));
+    }
+
+    // The Done-when of the schema issue: an Avro message reads as JSON in the browser, and an invalid
+    // lab event is refused before it is produced. The embedded cluster is enough: the codec and the
+    // enforcer run in the browser, not the broker.
+    void avroAndSchemaEnforcement()
+    {
+        const QString dir = QFINDTESTDATA("../../resources/schemas"); // this test does not link the qrc
+        QVERIFY(!dir.isEmpty());
+        auto catalog = std::make_shared<const SchemaCatalog>(SchemaCatalog::fromDirectory(dir));
+        const CatalogEntry *labs = catalog->find("healthcare.labs.results-value");
+        QVERIFY(labs);
+        TestCluster cluster;
+        bool skip = false;
+        QVERIFY(cluster.open(QStringLiteral("embedded"), &skip).isEmpty());
+        const QString topic = QStringLiteral("vigil-test-browser-avro-%1").arg(runId());
+        cluster.createTopic(topic, 1);
+        const std::string avro = AvroCodec::encode(labs->id, labs->schemaText.toStdString(), nlohmann::json::parse(
+            R"({"event_type":"lab_result","resource_id":"o1","patient_id":"pat-77","loinc_code":"2823-3","value":6.8,)"
+            R"("timestamp":1795000000000,"fhir_resource":"{}"})"));
+        {
+            Producer producer(producerConfig(cluster));
+            producer.produce(topic.toStdString(), "pat-77", avro);
+            producer.produce(topic.toStdString(), "pat-78", std::string("\0\0\0\x03\xe7garbage", 12));
+            QCOMPARE(producer.flush(30'000), 0);
+        }
+        BrowserSettings settings;
+        settings.config = cluster.config();
+        settings.schemas = [catalog](int id) -> std::optional<std::string> {
+            if (const CatalogEntry *entry = catalog->byId(id))
+                return entry->schemaText.toStdString();
+            return std::nullopt;
+        };
+        settings.enforcer = std::make_shared<const SchemaEnforcer>(*catalog);
+        auto *browser = new MessageBrowser(settings);
+        WorkerThread thread(browser, QStringLiteral("browser"));
+        BrowseRequest request;
+        request.topic = topic;
+        const BrowsePage p = page(browser, &MessageBrowser::browse, quint64(1), request);
+        QCOMPARE(p.messages.size(), 2);
+        const QJsonObject decoded = QJsonDocument::fromJson(p.messages[0].avroJson).object();
+        QCOMPARE(decoded.value(QStringLiteral("patient_id")).toString(), QStringLiteral("pat-77"));
+        QCOMPARE(decoded.value(QStringLiteral("value")).toDouble(), 6.8);
+        QVERIFY2(p.messages[0].summary.startsWith(QStringLiteral("Avro")), qPrintable(p.messages[0].summary));
+        QVERIFY(p.messages[1].avroJson.isEmpty());
+        QVERIFY2(p.messages[1].summary.contains(QStringLiteral("unknown schema id 999")), qPrintable(p.messages[1].summary));
+
+        QSignalSpy produced(browser, &MessageBrowser::produced);
+        ProduceRequest noPatient;
+        noPatient.topic = QStringLiteral("healthcare.labs.results");
+        noPatient.value = R"({"resourceType":"Observation","id":"o9","status":"final",)"
+                          R"("code":{"coding":[{"system":"http://loinc.org","code":"2823-3"}]},)"
+                          R"("valueQuantity":{"value":6.8,"unit":"mmol/L"}})";
+        QMetaObject::invokeMethod(browser, [=] { browser->produce(noPatient); }, Qt::QueuedConnection);
+        QVERIFY(produced.wait(30'000));
+        const ProduceResult refused = produced.takeFirst().first().value<ProduceResult>();
+        QVERIFY2(refused.error.contains(QStringLiteral("patient")), qPrintable(refused.error));
+        QCOMPARE(refused.offset, -1);
         QVERIFY(thread.stop(30'000));
     }
 };
