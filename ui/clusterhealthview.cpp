@@ -118,21 +118,28 @@ void ClusterHealthView::showSnapshot(const ClusterSnapshot &snapshot)
     }
 }
 
-void ClusterHealthView::showAlerts(const QList<ConsoleAlert> &changes)
+void showFiringAlerts(QList<ConsoleAlert> &firing, const QList<ConsoleAlert> &changes, QListWidget *list,
+                      const QString &none)
 {
     for (const auto &change : changes) {
-        m_firing.removeIf([&](const ConsoleAlert &a) { return a.rule == change.rule && a.subject == change.subject; });
+        firing.removeIf([&](const ConsoleAlert &a) { return a.rule == change.rule && a.subject == change.subject; });
         if (change.firing)
-            m_firing.append(change);
+            firing.append(change);
     }
-    m_alerts->clear();
-    if (m_firing.isEmpty())
-        m_alerts->addItem(tr("No alert is firing"));
-    for (const auto &a : m_firing) {
-        auto *item = new QListWidgetItem(tr("%1  %2 · %3: %4")
-                                             .arg(QDateTime::fromMSecsSinceEpoch(a.atMs).toString(QStringLiteral("HH:mm:ss")), a.rule, a.subject, a.message),
-                                         m_alerts);
+    list->clear();
+    if (firing.isEmpty())
+        list->addItem(none);
+    for (const auto &a : firing) {
+        auto *item = new QListWidgetItem(QStringLiteral("%1  %2 · %3: %4")
+                                             .arg(QDateTime::fromMSecsSinceEpoch(a.atMs).toString(QStringLiteral("HH:mm:ss")),
+                                                  a.rule, a.subject, a.message),
+                                         list);
         item->setBackground(Down);
         item->setForeground(Qt::white);
     }
+}
+
+void ClusterHealthView::showAlerts(const QList<ConsoleAlert> &changes)
+{
+    showFiringAlerts(m_firing, changes, m_alerts, tr("No alert is firing"));
 }

@@ -5,6 +5,12 @@
 
 #include <QWidget>
 
+class QListWidget;
+
+// Folds alert changes into `firing` and lists what fires, red; `none` when nothing does.
+void showFiringAlerts(QList<ConsoleAlert> &firing, const QList<ConsoleAlert> &changes, QListWidget *list,
+                      const QString &none);
+
 class QLabel;
 class QListWidget;
 class QTableWidget;

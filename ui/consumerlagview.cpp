@@ -1,5 +1,7 @@
 #include "consumerlagview.h"
 
+#include "clusterhealthview.h"
+
 #include "consumerlagmodel.h"
 #include "lagchart.h"
 
@@ -159,20 +161,6 @@ void ConsumerLagView::showDetails()
 
 void ConsumerLagView::showAlerts(const QList<ConsoleAlert> &changes)
 {
-    for (const auto &change : changes) {
-        m_firing.removeIf([&](const ConsoleAlert &a) { return a.rule == change.rule && a.subject == change.subject; });
-        if (change.firing)
-            m_firing.append(change);
-    }
-    m_alerts->clear();
-    if (m_firing.isEmpty())
-        m_alerts->addItem(tr("No lag alert is firing"));
-    for (const auto &a : m_firing) {
-        auto *item = new QListWidgetItem(tr("%1  %2 · %3: %4")
-                                             .arg(QDateTime::fromMSecsSinceEpoch(a.atMs).toString(QStringLiteral("HH:mm:ss")), a.rule, a.subject, a.message),
-                                         m_alerts);
-        item->setBackground(QColor(0xdc, 0x35, 0x45));
-        item->setForeground(Qt::white);
-    }
+    showFiringAlerts(m_firing, changes, m_alerts, tr("No lag alert is firing"));
     Q_EMIT alertsChanged(changes);
 }

@@ -1,2 +1,0 @@
-// Placeholder while this benchmark is written.
-int main() { return 0; }
