@@ -1,5 +1,6 @@
 #include "commandline.h"
 
+#include "schemaenforcer.h"
 #include "thresholdset.h"
 
 #include <QCommandLineParser>
@@ -281,6 +282,7 @@ SimulatorSettings CommandLine::simulatorSettings(const ClientConfig &cluster) co
     settings.config = cluster;
     settings.seed = seed;
     settings.eventsPerMinute = eventsPerMinute;
+    settings.enforcer = SchemaEnforcer::bundled();
     return settings;
 }
 
@@ -289,5 +291,6 @@ EvaluatorSettings CommandLine::evaluatorSettings(const ClientConfig &cluster) co
     EvaluatorSettings settings;
     settings.config = cluster;
     settings.thresholds = ThresholdSet::loadFile(thresholdsPath);
+    settings.enforcer = SchemaEnforcer::bundled();
     return settings;
 }

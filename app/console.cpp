@@ -73,6 +73,8 @@ Console::Console(const CommandLine &line) : m_config(line.config)
     m_feed = std::make_unique<FeedModel>();
     m_status = std::make_unique<ClusterStatus>(clusterName);
     m_window = std::make_unique<MainWindow>(m_feed.get(), m_status.get(), notice);
+    // Made first: every client's statistics go to it (produce error rate, latency, queue depth).
+    m_clusterHealth = new ClusterHealthView;
 
     ConsumerSettings feedSettings;
     feedSettings.config = m_config;
@@ -83,6 +85,7 @@ Console::Console(const CommandLine &line) : m_config(line.config)
     auto *feedConsumer = new FeedConsumer(feedSettings);
     QObject::connect(feedConsumer, &FeedConsumer::eventsReady, m_feed.get(), &FeedModel::appendBatch);
     QObject::connect(feedConsumer, &KafkaWorker::statisticsUpdated, m_status.get(), &ClusterStatus::updateStatistics);
+    watchClientStatistics(feedConsumer);
     QObject::connect(feedConsumer, &KafkaWorker::errorOccurred, m_status.get(), &ClusterStatus::recordError);
     m_feedThread = std::make_unique<WorkerThread>(feedConsumer, QStringLiteral("feed consumer"));
 
@@ -94,6 +97,7 @@ Console::Console(const CommandLine &line) : m_config(line.config)
 
     if (line.simulate) {
         auto *simulator = new SimulatorPublisher(line.simulatorSettings(m_config));
+        watchClientStatistics(simulator);
         QObject::connect(simulator, &KafkaWorker::errorOccurred, m_status.get(), &ClusterStatus::recordError);
         m_simulatorThread = std::make_unique<WorkerThread>(simulator, QStringLiteral("simulated hospital"));
     }
@@ -110,6 +114,7 @@ void Console::startEvaluator(const CommandLine &line)
     m_window->addArea(QObject::tr("Thresholds"), m_thresholdEditor);
 
     auto *job = new EvaluatorJob(settings);
+    watchClientStatistics(job);
     QObject::connect(job, &EvaluatorJob::batchCommitted, m_pipelineHealth.get(), &PipelineHealth::record);
     QObject::connect(job, &EvaluatorJob::batchCommitted, m_deadLetters.get(), &DeadLetterModel::append);
     QObject::connect(job, &EvaluatorJob::batchCommitted, m_thresholdEditor, &ThresholdEditor::recordActivity);
@@ -119,7 +124,7 @@ void Console::startEvaluator(const CommandLine &line)
 
     // What-if replay of history under a candidate set; applying from there reaches the evaluator and
     // the threshold editor alike, both audit-logged.
-    auto *replayControl = new KafkaReplayControl(m_config);
+    auto *replayControl = new KafkaReplayControl(m_config, SchemaEnforcer::bundled());
     auto *replay = new ReplayPanel(replayControl, settings.thresholds, ThresholdAuditLog());
     replayControl->setParent(replay);
     m_window->addArea(QObject::tr("Replay"), replay);
@@ -131,12 +136,17 @@ void Console::startEvaluator(const CommandLine &line)
     m_evaluatorThread = std::make_unique<WorkerThread>(job, QStringLiteral("evaluator"));
 }
 
+void Console::watchClientStatistics(KafkaWorker *worker)
+{
+    QObject::connect(worker, &KafkaWorker::statisticsUpdated, m_clusterHealth, &ClusterHealthView::showClientStatistics);
+}
+
 void Console::startTopics()
 {
     auto *topics = new TopicBrowser;
     auto *messages = new MessageBrowserView;
     auto *lag = new ConsumerLagView;
-    auto *health = new ClusterHealthView;
+    ClusterHealthView *health = m_clusterHealth;
     m_window->addArea(QObject::tr("Topics"), topics);
     m_window->addArea(QObject::tr("Messages"), messages);
     m_window->addArea(QObject::tr("Consumer lag"), lag);
@@ -145,6 +155,7 @@ void Console::startTopics()
     InspectorSettings settings;
     settings.config = m_config;
     auto *inspector = new ClusterInspector(settings);
+    watchClientStatistics(inspector);
     QObject::connect(inspector, &ClusterInspector::snapshotReady, topics, &TopicBrowser::showSnapshot);
     QObject::connect(inspector, &ClusterInspector::snapshotReady, messages, &MessageBrowserView::showSnapshot);
     QObject::connect(inspector, &ClusterInspector::snapshotReady, lag, &ConsumerLagView::showSnapshot);
@@ -158,15 +169,14 @@ void Console::startTopics()
     m_inspectorThread = std::make_unique<WorkerThread>(inspector, QStringLiteral("cluster inspector"));
 
     // Avro values decode through the bundled schemas; what the produce pane sends must fit its topic's schema.
-    auto catalog = std::make_shared<const SchemaCatalog>(SchemaCatalog::bundled());
     BrowserSettings browserSettings;
     browserSettings.config = m_config;
-    browserSettings.schemas = [catalog](int id) -> std::optional<std::string> {
-        if (const CatalogEntry *entry = catalog->byId(id))
+    browserSettings.enforcer = SchemaEnforcer::bundled();
+    browserSettings.schemas = [enforcer = browserSettings.enforcer](int id) -> std::optional<std::string> {
+        if (const CatalogEntry *entry = enforcer->catalog().byId(id))
             return entry->schemaText.toStdString();
         return std::nullopt;
     };
-    browserSettings.enforcer = std::make_shared<const SchemaEnforcer>(*catalog);
     auto *browser = new MessageBrowser(browserSettings);
     QObject::connect(messages, &MessageBrowserView::browseRequested, browser, &MessageBrowser::browse);
     QObject::connect(messages, &MessageBrowserView::pageForwardRequested, browser, &MessageBrowser::pageForward);

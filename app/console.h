@@ -20,6 +20,8 @@ class WallService;
 class WallState;
 class WallWindow;
 class WorkerThread;
+class ClusterHealthView;
+class KafkaWorker;
 
 // The composition root of the desktop console: the cluster (embedded or real), the workers on
 // their threads, the models on the GUI thread, and the window, wired by queued signals.
@@ -53,6 +55,7 @@ private:
     std::unique_ptr<WorkerThread> m_simulatorThread;
     std::unique_ptr<WorkerThread> m_evaluatorThread;
     ThresholdEditor *m_thresholdEditor = nullptr; // owned by the window
+    ClusterHealthView *m_clusterHealth = nullptr;  // owned by the window once its area is added
     std::unique_ptr<WallState> m_wallState;
     std::unique_ptr<UnitOverviewModel> m_unitOverview;
     std::unique_ptr<WallService> m_wallService;
@@ -68,6 +71,7 @@ private:
     void startWalls(const CommandLine &line);
     void startSchemas(const CommandLine &line);
     void startTopics();
+    void watchClientStatistics(KafkaWorker *worker);
     void serveWallFeed(const CommandLine::Wall &wall, class WallSetupView *setup);
     void everySecond();
 };

@@ -1,6 +1,7 @@
 #include "wallservice.h"
 
 #include "alertpublisher.h"
+#include "schemaenforcer.h"
 #include "wallstate.h"
 #include "workerthread.h"
 
@@ -33,7 +34,7 @@ WallService::WallService(const ClientConfig &cluster, WallState *state, QObject 
     connect(source, &KafkaWorker::errorOccurred, this, &WallService::errorOccurred);
     m_sourceThread = std::make_unique<WorkerThread>(source, QStringLiteral("wall source"));
 
-    m_publisher = new AlertPublisher(cluster);
+    m_publisher = new AlertPublisher(cluster, SchemaEnforcer::bundled());
     connect(m_publisher, &AlertPublisher::published, this, &WallService::published);
     connect(m_publisher, &KafkaWorker::errorOccurred, this, &WallService::errorOccurred);
     m_publisherThread = std::make_unique<WorkerThread>(m_publisher, QStringLiteral("alert publisher"));

@@ -3,6 +3,7 @@
 #include "evaluatorjob.h"
 #include "kafkaerror.h"
 #include "producer.h"
+#include "schemaenforcer.h"
 #include "topicmetadata.h"
 #include "topics.h"
 
@@ -12,8 +13,8 @@ constexpr int DeliveryTimeoutMs = 10'000;
 const std::string AlertsTopic(Topics::CriticalAlerts);
 } // namespace
 
-AlertPublisher::AlertPublisher(ClientConfig config, QObject *parent)
-    : KafkaWorker(parent), m_config(std::move(config))
+AlertPublisher::AlertPublisher(ClientConfig config, std::shared_ptr<const SchemaEnforcer> enforcer, QObject *parent)
+    : KafkaWorker(parent), m_config(std::move(config)), m_enforcer(std::move(enforcer))
 {
 }
 
@@ -41,11 +42,16 @@ void AlertPublisher::publish(const Alert &alert)
         Q_EMIT published(id, false, tr("no connection to the cluster"));
         return;
     }
+    const std::string value = alert.toJson().dump();
+    if (const auto refusal = m_enforcer ? m_enforcer->refusal(AlertsTopic, value) : std::nullopt) {
+        Q_EMIT published(id, false, tr("not sent, the alert breaks the topic's schema: %1").arg(QString::fromStdString(*refusal)));
+        return;
+    }
     try {
         if (m_partitions == 0) // asked on first use: the cluster may not have been up at start
             m_partitions = partitionCountOf(m_producer->handle(), AlertsTopic, MetadataTimeoutMs);
         const qint64 failedBefore = m_producer->deliveries().failed;
-        m_producer->produce(AlertsTopic, alert.alertId, alert.toJson().dump(), {}, 0,
+        m_producer->produce(AlertsTopic, alert.alertId, value, {}, 0,
                             EvaluatorJob::partitionForPatient(alert.patientId, m_partitions));
         if (m_producer->flush(DeliveryTimeoutMs + 1000) > 0)
             Q_EMIT published(id, false, tr("not confirmed by the cluster in time"));

@@ -7,15 +7,18 @@
 #include <memory>
 
 class Producer;
+class SchemaEnforcer;
 
 // Publishes a person's change to an alert (acknowledged, resolved) as the alert's new state on
 // healthcare.alerts.critical: same key, same partition as the evaluator chose (from the patient id),
 // so compaction keeps the latest state and every display of the unit sees it from Kafka.
-// A human action is rare: each one is flushed before the outcome is reported.
+// A human action is rare: each one is flushed before the outcome is reported. With an enforcer, an
+// alert that breaks the topic's schema is not sent and the outcome says why.
 class AlertPublisher final : public KafkaWorker {
     Q_OBJECT
 public:
-    explicit AlertPublisher(ClientConfig config, QObject *parent = nullptr);
+    explicit AlertPublisher(ClientConfig config, std::shared_ptr<const SchemaEnforcer> enforcer = {},
+                            QObject *parent = nullptr);
     ~AlertPublisher() override;
 
 public Q_SLOTS:
@@ -30,6 +33,7 @@ protected:
 
 private:
     ClientConfig m_config;
+    std::shared_ptr<const SchemaEnforcer> m_enforcer;
     std::unique_ptr<Producer> m_producer;
     int m_partitions = 0;
 };

@@ -38,8 +38,11 @@ int statisticsCallback(rd_kafka_t *, char *json, size_t length, void *opaque)
 {
     auto *self = callbacksOf(opaque);
     try {
-        if (self->onStatistics)
-            self->onStatistics(parseStatistics({json, length}));
+        if (self->onStatistics) {
+            ClientStatistics stats = parseStatistics({json, length});
+            stats.failedDeliveries = self->failedDeliveries;
+            self->onStatistics(stats);
+        }
     } catch (const std::exception &error) {
         qCWarning(lcKafka) << "unreadable client statistics:" << error.what();
     }
@@ -49,6 +52,8 @@ int statisticsCallback(rd_kafka_t *, char *json, size_t length, void *opaque)
 void deliveryCallback(rd_kafka_t *, const rd_kafka_message_t *message, void *opaque)
 {
     auto *self = callbacksOf(opaque);
+    if (message->err)
+        ++self->failedDeliveries;
     try {
         if (self->onDelivery)
             self->onDelivery(*message);

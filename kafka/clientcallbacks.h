@@ -14,6 +14,8 @@ public:
     std::function<void(const ClientError &)> onError;
     std::function<void(const ClientStatistics &)> onStatistics;
     std::function<void(const rd_kafka_message_t &)> onDelivery;
+    // Delivery reports with an error so far; each statistics report carries it (the same thread writes both).
+    qint64 failedDeliveries = 0;
 
     // Set onDelivery before installing on a producer's configuration.
     void install(rd_kafka_conf_t *conf);

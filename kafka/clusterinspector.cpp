@@ -3,17 +3,21 @@
 #include "consumer.h"
 #include "kafkaerror.h"
 #include "statisticsparser.h"
+#include "topicmetadata.h"
 #include "topicprovisioner.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
+#include <QLoggingCategory>
 #include <QTimer>
 #include <QUuid>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+
+Q_LOGGING_CATEGORY(lcInspector, "vigil.inspector")
 
 namespace {
 
@@ -83,6 +87,10 @@ void ClusterInspector::start()
         if (!config.contains(QStringLiteral("statistics.interval.ms")))
             config.set(QStringLiteral("statistics.interval.ms"), QStringLiteral("500"));
         config.set(QStringLiteral("client.id"), QStringLiteral("vigil-inspector"));
+        // A request to a broker that went away is given up after the request timeout: librdkafka 2.0's
+        // watermark query otherwise waits for socket.timeout.ms (60 s), whatever timeout it was given.
+        if (!config.contains(QStringLiteral("socket.timeout.ms")))
+            config.set(QStringLiteral("socket.timeout.ms"), QString::number(m_settings.requestTimeoutMs));
         RdConfPtr conf = config.build();
         rd_kafka_conf_set_opaque(conf.get(), this);
         rd_kafka_conf_set_stats_cb(conf.get(), &ClusterInspector::statisticsCallback);
@@ -161,8 +169,12 @@ void ClusterInspector::refresh()
     ClusterSnapshot snapshot;
     snapshot.bootstrap = m_settings.config.bootstrapServers();
     rd_kafka_poll(m_client.get(), 0); // statistics: the brokers' connection states
+    QElapsedTimer phase;
+    phase.start();
+    const auto timed = [&phase](const char *what) { qCDebug(lcInspector) << what << "took" << phase.restart() << "ms"; };
     try {
         readMetadata(snapshot);
+        timed("metadata");
         QSet<int> unresponsive;
         // A broker whose connection librdkafka saw break is not asked this refresh.
         for (auto it = m_brokerStates.cbegin(); it != m_brokerStates.cend(); ++it) {
@@ -170,6 +182,7 @@ void ClusterInspector::refresh()
                 unresponsive.insert(it.key());
         }
         readWatermarks(snapshot, unresponsive);
+        timed("watermarks");
         rd_kafka_poll(m_client.get(), 0);
         for (auto &broker : snapshot.brokers) {
             broker.state = m_brokerStates.value(broker.id, QStringLiteral("INIT"));
@@ -190,9 +203,12 @@ void ClusterInspector::refresh()
             }
         }
         readConfigs(snapshot);
+        timed("configs");
         readDrift(snapshot);
         readGroups(snapshot);
+        timed("groups");
         readLagTimes(snapshot);
+        timed("lag times");
     } catch (const KafkaException &error) {
         snapshot.error = error.error().message;
         Q_EMIT errorOccurred(error.error());
@@ -240,49 +256,64 @@ void ClusterInspector::readMetadata(ClusterSnapshot &snapshot)
     }
 }
 
+// Watermarks through listOffsets (topicmetadata.h), which keeps to the request timeout when a leader
+// goes away mid-refresh; a leader that leaves a partition unanswered is not asked for the low ones.
 void ClusterInspector::readWatermarks(ClusterSnapshot &snapshot, QSet<int> &unresponsive)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    QSet<QString> present;
+    QList<PartitionKey> asked;
+    QHash<PartitionKey, int> leaders;
     for (auto &topic : snapshot.topics) {
-        present.insert(topic.name);
-        const QByteArray name = topic.name.toUtf8();
-        qint64 produced = 0;
-        double elapsedS = 0;
-        bool rateKnown = !topic.partitions.isEmpty();
         for (auto &partition : topic.partitions) {
             if (partition.leader < 0 || unresponsive.contains(partition.leader)) {
                 if (partition.error.isEmpty())
                     partition.error = partition.leader < 0 ? QStringLiteral("no leader")
                                                            : QStringLiteral("leader %1 not answering").arg(partition.leader);
+                continue;
+            }
+            asked.append({topic.name, partition.id});
+            leaders.insert(asked.last(), partition.leader);
+        }
+    }
+    rd_kafka_resp_err_t highError = RD_KAFKA_RESP_ERR_NO_ERROR;
+    const auto highs = listOffsets(m_client.get(), asked, RD_KAFKA_OFFSET_END, m_settings.requestTimeoutMs, &highError);
+    // A leader that did not answer for one of its partitions is not asked again this refresh.
+    QList<PartitionKey> answeredHigh;
+    for (const auto &key : std::as_const(asked)) {
+        if (highs.contains(key))
+            answeredHigh.append(key);
+        else
+            unresponsive.insert(leaders.value(key));
+    }
+    rd_kafka_resp_err_t lowError = RD_KAFKA_RESP_ERR_NO_ERROR;
+    const auto lows = listOffsets(m_client.get(), answeredHigh, RD_KAFKA_OFFSET_BEGINNING, m_settings.requestTimeoutMs, &lowError);
+
+    QSet<QString> present;
+    for (auto &topic : snapshot.topics) {
+        present.insert(topic.name);
+        qint64 produced = 0;
+        double elapsedS = 0;
+        bool rateKnown = !topic.partitions.isEmpty();
+        for (auto &partition : topic.partitions) {
+            const PartitionKey key{topic.name, partition.id};
+            if (!highs.contains(key) || !lows.contains(key)) {
+                if (partition.error.isEmpty())
+                    partition.error = QStringLiteral("watermarks: ")
+                        + (highError || lowError ? errorText(highError ? highError : lowError)
+                                                 : QStringLiteral("leader %1 did not answer").arg(partition.leader));
                 rateKnown = false;
                 continue;
             }
-            int64_t low = -1;
-            int64_t high = -1;
-            QElapsedTimer asked;
-            asked.start();
-            const auto err = rd_kafka_query_watermark_offsets(m_client.get(), name.constData(), partition.id, &low, &high,
-                                                              m_settings.requestTimeoutMs);
-            if (err) {
-                partition.error = QStringLiteral("watermarks: ") + errorText(err);
-                // One slow failure per broker and refresh, not one per partition.
-                if (err == RD_KAFKA_RESP_ERR__TIMED_OUT || err == RD_KAFKA_RESP_ERR__TRANSPORT
-                    || asked.elapsed() >= m_settings.requestTimeoutMs / 2)
-                    unresponsive.insert(partition.leader);
-                rateKnown = false;
-                continue;
-            }
-            partition.low = low;
-            partition.high = high;
-            auto &history = m_watermarks[{topic.name, partition.id}];
+            partition.low = lows.value(key);
+            partition.high = highs.value(key);
+            auto &history = m_watermarks[key];
             if (!history.empty() && now > history.back().atMs) {
-                produced += qMax<qint64>(0, high - history.back().high);
+                produced += qMax<qint64>(0, partition.high - history.back().high);
                 elapsedS = qMax(elapsedS, double(now - history.back().atMs) / 1000.0);
             } else {
                 rateKnown = false;
             }
-            history.push_back({now, high});
+            history.push_back({now, partition.high});
             while (history.size() > WatermarkHistory)
                 history.pop_front();
         }

@@ -21,6 +21,8 @@ void ConsumerWorker::start()
         config.set(QStringLiteral("auto.offset.reset"), m_settings.offsetReset);
     if (!config.contains(QStringLiteral("statistics.interval.ms")))
         config.set(QStringLiteral("statistics.interval.ms"), QStringLiteral("1000"));
+    if (!config.contains(QStringLiteral("client.id")))
+        config.set(QStringLiteral("client.id"), m_settings.groupId);
     try {
         m_consumer = std::make_unique<Consumer>(config);
         m_consumer->callbacks().onError = [this](const ClientError &error) { reportError(error); };

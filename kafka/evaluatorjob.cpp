@@ -4,6 +4,7 @@
 #include "criticalvalueevaluator.h"
 #include "kafkaerror.h"
 #include "producer.h"
+#include "schemaenforcer.h"
 #include "topicmetadata.h"
 #include "topics.h"
 
@@ -65,9 +66,6 @@ void EvaluatorJob::start()
     consumerConfig.set(QStringLiteral("enable.auto.commit"), QStringLiteral("false"));
     // A new group starts at the earliest retained offset: no result is ever skipped.
     consumerConfig.set(QStringLiteral("auto.offset.reset"), QStringLiteral("earliest"));
-    if (!consumerConfig.contains(QStringLiteral("statistics.interval.ms")))
-        consumerConfig.set(QStringLiteral("statistics.interval.ms"), QStringLiteral("1000"));
-
     ClientConfig producerConfig = m_settings.config;
     producerConfig.set(QStringLiteral("transactional.id"), m_settings.transactionalId);
     producerConfig.set(QStringLiteral("enable.idempotence"), QStringLiteral("true"));
@@ -84,6 +82,10 @@ void EvaluatorJob::start()
     for (ClientConfig *config : {&consumerConfig, &producerConfig}) {
         if (!config->contains(QStringLiteral("retry.backoff.ms")))
             config->set(QStringLiteral("retry.backoff.ms"), QStringLiteral("10"));
+        if (!config->contains(QStringLiteral("statistics.interval.ms")))
+            config->set(QStringLiteral("statistics.interval.ms"), QStringLiteral("1000"));
+        if (!config->contains(QStringLiteral("client.id")))
+            config->set(QStringLiteral("client.id"), QStringLiteral("vigil-evaluator"));
     }
 
     try {
@@ -98,9 +100,8 @@ void EvaluatorJob::start()
         m_producer->initTransactions(30'000);
         m_consumer = std::make_unique<Consumer>(consumerConfig);
         m_consumer->callbacks().onError = m_producer->callbacks().onError;
-        m_consumer->callbacks().onStatistics = [this](const ClientStatistics &stats) {
-            Q_EMIT statisticsUpdated(stats);
-        };
+        m_producer->callbacks().onStatistics = [this](const ClientStatistics &stats) { Q_EMIT statisticsUpdated(stats); };
+        m_consumer->callbacks().onStatistics = m_producer->callbacks().onStatistics;
         m_consumer->subscribe({QString::fromUtf8(Topics::LabResults.data(), qsizetype(Topics::LabResults.size()))});
         m_alertPartitions = partitionCountOf(m_producer->handle(), std::string(Topics::CriticalAlerts), 10'000);
     } catch (const KafkaException &error) {
@@ -201,20 +202,12 @@ EvaluatorReport EvaluatorJob::publish(const QList<KafkaRecord> &batch)
         report.oldestRecordMs = qMin(report.oldestRecordMs, record.timestampMs);
         const RecordSource source{record.topic.toStdString(), record.partition, record.offset};
         const Evaluation evaluation = m_evaluator->evaluate(view(record.value), source, now);
-        QList<KafkaHeader> headers = sourceHeaders(record);
-
         if (evaluation.verdict == Verdict::DeadLetter) {
-            headers.append({"vigil.dlq.reason", bytes(evaluation.deadLetterReason)});
-            headers.append({"vigil.dlq.message", bytes(evaluation.deadLetterMessage)});
-            m_producer->produce(DeadLetterTopic, view(record.key), view(record.value), headers, record.timestampMs);
-            ++report.deadLetters;
-            if (report.deadLetterEntries.size() < MaxDeadLettersPerReport)
-                report.deadLetterEntries.append({QString::fromStdString(evaluation.deadLetterReason),
-                                                 QString::fromStdString(evaluation.deadLetterMessage), record.topic,
-                                                 record.partition, record.offset, record.timestampMs});
+            deadLetter(record, evaluation.deadLetterReason, evaluation.deadLetterMessage, report);
             continue;
         }
 
+        QList<KafkaHeader> headers = sourceHeaders(record);
         headers.append({"vigil.verdict", bytes(evaluation.verdictName())});
         headers.append({"vigil.thresholds", report.thresholdSet.toUtf8()});
         m_producer->produce(ProcessedTopic, view(record.key), view(record.value), headers, record.timestampMs);
@@ -225,12 +218,30 @@ EvaluatorReport EvaluatorJob::publish(const QList<KafkaRecord> &batch)
 
         for (const Alert &alert : evaluation.alerts) {
             const std::string value = alert.toJson().dump();
+            if (const auto refusal = m_settings.enforcer ? m_settings.enforcer->refusal(AlertsTopic, value) : std::nullopt) {
+                // Never dropped quietly: the result that raised it waits in the dead-letter topic.
+                deadLetter(record, DeadLetterReason::AlertRefused, *refusal, report);
+                continue;
+            }
             m_producer->produce(AlertsTopic, alert.alertId, value, {}, 0,
                                 partitionForPatient(alert.patientId, m_alertPartitions));
             ++report.alerts;
         }
     }
     return report;
+}
+
+void EvaluatorJob::deadLetter(const KafkaRecord &record, std::string_view reason, std::string_view message,
+                              EvaluatorReport &report)
+{
+    QList<KafkaHeader> headers = sourceHeaders(record);
+    headers.append({"vigil.dlq.reason", bytes(reason)});
+    headers.append({"vigil.dlq.message", bytes(message)});
+    m_producer->produce(DeadLetterTopic, view(record.key), view(record.value), headers, record.timestampMs);
+    ++report.deadLetters;
+    if (report.deadLetterEntries.size() < MaxDeadLettersPerReport)
+        report.deadLetterEntries.append({QString::fromUtf8(bytes(reason)), QString::fromUtf8(bytes(message)), record.topic,
+                                         record.partition, record.offset, record.timestampMs});
 }
 
 void EvaluatorJob::rewindTo(const QList<KafkaRecord> &batch)

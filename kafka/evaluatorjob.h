@@ -9,6 +9,7 @@
 class Consumer;
 class CriticalValueEvaluator;
 class Producer;
+class SchemaEnforcer;
 class ThresholdSet;
 struct KafkaRecord;
 
@@ -19,6 +20,9 @@ struct EvaluatorSettings {
     QString groupId = QStringLiteral("vigil-evaluator");
     QString transactionalId = QStringLiteral("vigil-evaluator");
     int maxBatchRecords = 2000;
+    // Alerts are checked against healthcare.alerts.critical's schema before they are written; a
+    // refused alert is not written, its input goes to healthcare.dlq saying why. None: not checked.
+    std::shared_ptr<const SchemaEnforcer> enforcer;
 };
 
 // The exactly-once evaluator (DESIGN.md data flow): consumes healthcare.labs.results as group
@@ -50,6 +54,7 @@ private:
     void evaluateBatch();
     QList<KafkaRecord> pollBatch();
     EvaluatorReport publish(const QList<KafkaRecord> &batch);
+    void deadLetter(const KafkaRecord &record, std::string_view reason, std::string_view message, EvaluatorReport &report);
     void rewindTo(const QList<KafkaRecord> &batch);
     void fail(const ClientError &error);
 

@@ -82,15 +82,22 @@ QList<int> MessageBrowser::partitionsOf(const QString &topic, const QList<int> &
 
 void MessageBrowser::readWatermarks(const QString &topic, QMap<int, Range> &ranges)
 {
-    const QByteArray name = topic.toUtf8();
+    // Every partition in one request per leader for each end, bounded by the request timeout.
+    QList<QPair<QString, int>> partitions;
+    for (auto it = ranges.cbegin(); it != ranges.cend(); ++it)
+        partitions.append({topic, it.key()});
+    rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
+    const auto highs = listOffsets(m_consumer->handle(), partitions, RD_KAFKA_OFFSET_END, m_settings.requestTimeoutMs, &error);
+    const auto lows = highs.size() == partitions.size()
+                          ? listOffsets(m_consumer->handle(), partitions, RD_KAFKA_OFFSET_BEGINNING, m_settings.requestTimeoutMs, &error)
+                          : decltype(highs)();
     for (auto it = ranges.begin(); it != ranges.end(); ++it) {
-        int64_t low = 0;
-        int64_t high = 0;
-        throwIfError(rd_kafka_query_watermark_offsets(m_consumer->handle(), name.constData(), it.key(), &low, &high,
-                                                      m_settings.requestTimeoutMs),
-                     QStringLiteral("watermarks of %1[%2]").arg(topic).arg(it.key()));
-        it->low = low;
-        it->high = high;
+        const QPair<QString, int> key{topic, it.key()};
+        if (!highs.contains(key) || !lows.contains(key))
+            throwIfError(error ? error : RD_KAFKA_RESP_ERR__TIMED_OUT,
+                         QStringLiteral("watermarks of %1[%2]").arg(topic).arg(it.key()));
+        it->low = lows.value(key);
+        it->high = highs.value(key);
     }
 }
 
@@ -448,6 +455,10 @@ void MessageBrowser::republish(const BrowsedMessage &message, const QString &tar
                 throw std::runtime_error("the original record could not be read again");
             value = records.first().value;
         }
+        if (const auto why = m_settings.enforcer ? m_settings.enforcer->refusal(targetTopic.toStdString(),
+                                                                                 {value.constData(), size_t(value.size())})
+                                                 : std::nullopt)
+            throw std::runtime_error("not sent, the topic's schema refuses it: " + *why);
         result = send(targetTopic, -1, message.record.key, message.record.headers, value);
     } catch (const std::exception &error) {
         result.error = QString::fromUtf8(error.what());

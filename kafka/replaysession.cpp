@@ -4,6 +4,7 @@
 #include "criticalvalueevaluator.h"
 #include "kafkaerror.h"
 #include "producer.h"
+#include "schemaenforcer.h"
 #include "topicmetadata.h"
 #include "topics.h"
 #include "workerthread.h"
@@ -66,8 +67,9 @@ RdPartitionListPtr listOf(const std::vector<std::pair<QString, int>> &partitions
 
 } // namespace
 
-ReplaySession::ReplaySession(ClientConfig config, ReplayRequest request, QObject *parent)
-    : KafkaWorker(parent), m_config(std::move(config)), m_request(std::move(request)),
+ReplaySession::ReplaySession(ClientConfig config, ReplayRequest request, std::shared_ptr<const SchemaEnforcer> enforcer,
+                             QObject *parent)
+    : KafkaWorker(parent), m_config(std::move(config)), m_request(std::move(request)), m_enforcer(std::move(enforcer)),
       m_groupId(QStringLiteral("vigil-replay-") + shortId())
 {
     if (m_request.name.isEmpty())
@@ -191,7 +193,7 @@ void ReplaySession::plan()
         for (std::size_t i = 0; i < partitions.size(); ++i) {
             int64_t low = 0;
             int64_t high = 0;
-            throwIfError(rd_kafka_query_watermark_offsets(client, partitions[i].first.toUtf8().constData(),
+            throwIfError(queryWatermarks(client, partitions[i].first.toUtf8().constData(),
                                                           partitions[i].second, &low, &high, RequestTimeoutMs),
                          tr("watermarks of %1[%2]").arg(partitions[i].first).arg(partitions[i].second));
             if (low < high && epoch[i] < 0)
@@ -208,7 +210,7 @@ void ReplaySession::plan()
         const auto &[topic, partition] = partitions[i];
         int64_t low = 0;
         int64_t high = 0;
-        throwIfError(rd_kafka_query_watermark_offsets(client, topic.toUtf8().constData(), partition, &low, &high,
+        throwIfError(queryWatermarks(client, topic.toUtf8().constData(), partition, &low, &high,
                                                       RequestTimeoutMs),
                      tr("watermarks of %1[%2]").arg(topic).arg(partition));
         auto resolve = [&](const ReplayBound &bound, bool isEnd, const std::vector<qint64> &times) -> qint64 {
@@ -432,21 +434,27 @@ void ReplaySession::write(const KafkaRecord &record)
     } else {
         target = QString::fromUtf8(headerValue(record, "vigil.source.topic"));
         if (target.isEmpty()) {
-            ++m_sliceSkipped[tr("no vigil.source.topic header")];
+            skip(tr("no vigil.source.topic header"));
             return;
         }
         if (m_request.range.topics.contains(target) && !m_request.allowWriteToSource) {
-            ++m_sliceSkipped[tr("source header names the replayed topic %1").arg(target)];
+            skip(tr("source header names the replayed topic %1").arg(target));
             return;
         }
         if (partitionsOf(target.toStdString()) == 0) {
-            ++m_sliceSkipped[tr("no such topic %1").arg(target)];
+            skip(tr("no such topic %1").arg(target));
             return;
         }
         // The evaluator job added vigil.source.* and vigil.dlq.*; what remains are the original headers.
         for (const KafkaHeader &header : record.headers) {
             if (!header.name.startsWith("vigil.source.") && !header.name.startsWith("vigil.dlq."))
                 headers.append(header);
+        }
+    }
+    if (m_enforcer) {
+        if (const auto refusal = m_enforcer->refusal(target.toStdString(), {record.value.constData(), size_t(record.value.size())})) {
+            skip(tr("refused by the schema: %1").arg(QString::fromStdString(*refusal)));
+            return;
         }
     }
     headers.append({ReplayHeaders::Replay, m_request.name.toUtf8()});
@@ -462,6 +470,17 @@ void ReplaySession::write(const KafkaRecord &record)
     }
     ++m_slicePerTarget[target];
     ++m_sliceWritten;
+}
+
+void ReplaySession::skip(const QString &reason)
+{
+    // Reasons come from the data (a schema's words about a record): beyond a few dozen, one bucket.
+    constexpr int MaxReasons = 32;
+    if (!m_sliceSkipped.contains(reason) && !m_result.skipped.contains(reason)
+        && m_sliceSkipped.size() + m_result.skipped.size() >= MaxReasons)
+        ++m_sliceSkipped[tr("other reasons")];
+    else
+        ++m_sliceSkipped[reason];
 }
 
 bool ReplaySession::commitSlice()
@@ -636,8 +655,9 @@ void ReplaySession::releaseClients()
 
 // ---------------------------------------------------------------------------------------------------------------
 
-KafkaReplayControl::KafkaReplayControl(ClientConfig config, QObject *parent)
-    : ReplayControl(parent), m_config(std::move(config))
+KafkaReplayControl::KafkaReplayControl(ClientConfig config, std::shared_ptr<const SchemaEnforcer> enforcer,
+                                       QObject *parent)
+    : ReplayControl(parent), m_config(std::move(config)), m_enforcer(std::move(enforcer))
 {
 }
 
@@ -659,7 +679,7 @@ void KafkaReplayControl::start(const ReplayRequest &request)
         Q_EMIT finished(refused);
         return;
     }
-    auto *session = new ReplaySession(m_config, request);
+    auto *session = new ReplaySession(m_config, request, m_enforcer);
     m_session = session;
     connect(session, &ReplaySession::progressed, this, &ReplayControl::progressed);
     connect(session, &ReplaySession::comparisonUpdated, this, &ReplayControl::comparisonUpdated);

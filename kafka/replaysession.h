@@ -16,6 +16,7 @@ class Consumer;
 class CriticalValueEvaluator;
 class Producer;
 class QSaveFile;
+class SchemaEnforcer;
 class WorkerThread;
 struct rd_kafka_message_s;
 
@@ -34,7 +35,9 @@ struct rd_kafka_message_s;
 class ReplaySession final : public KafkaWorker {
     Q_OBJECT
 public:
-    ReplaySession(ClientConfig config, ReplayRequest request, QObject *parent = nullptr);
+    // With an enforcer, a record its target topic's schema refuses is not written (counted per reason).
+    ReplaySession(ClientConfig config, ReplayRequest request, std::shared_ptr<const SchemaEnforcer> enforcer = {},
+                  QObject *parent = nullptr);
     ~ReplaySession() override;
 
     // Any thread: the next slice stops the replay.
@@ -69,6 +72,7 @@ private:
     void slice();
     void handle(const rd_kafka_message_s &message, PartitionRange &range);
     void write(const KafkaRecord &record);
+    void skip(const QString &reason);
     bool commitSlice();
     void rewindSlice();
     void mergeSlice();
@@ -80,6 +84,7 @@ private:
 
     ClientConfig m_config;
     ReplayRequest m_request;
+    std::shared_ptr<const SchemaEnforcer> m_enforcer;
     QString m_groupId;
     std::atomic<bool> m_cancelRequested = false;
     bool m_failed = false;
@@ -123,7 +128,8 @@ private:
 class KafkaReplayControl final : public ReplayControl {
     Q_OBJECT
 public:
-    explicit KafkaReplayControl(ClientConfig config, QObject *parent = nullptr);
+    explicit KafkaReplayControl(ClientConfig config, std::shared_ptr<const SchemaEnforcer> enforcer = {},
+                                QObject *parent = nullptr);
     ~KafkaReplayControl() override; // cancels a running replay and stops its thread with a deadline
 
     bool isRunning() const override { return m_session != nullptr; }
@@ -136,6 +142,7 @@ private:
     void sessionFinished(const ReplayResult &result);
 
     ClientConfig m_config;
+    std::shared_ptr<const SchemaEnforcer> m_enforcer;
     ReplaySession *m_session = nullptr; // owned by its thread
     std::unique_ptr<WorkerThread> m_thread;
 };

@@ -3,10 +3,13 @@
 #include "hospitalsimulator.h"
 #include "kafkaerror.h"
 #include "producer.h"
+#include "schemaenforcer.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QTimer>
+
+#include <algorithm>
 
 namespace {
 constexpr int TransactionTimeoutMs = 4000;
@@ -31,6 +34,8 @@ void SimulatorPublisher::start()
         config.set(QStringLiteral("linger.ms"), QStringLiteral("5"));
     if (!config.contains(QStringLiteral("statistics.interval.ms")))
         config.set(QStringLiteral("statistics.interval.ms"), QStringLiteral("1000"));
+    if (!config.contains(QStringLiteral("client.id")))
+        config.set(QStringLiteral("client.id"), QStringLiteral("vigil-simulator"));
 
     try {
         m_hospital = std::make_unique<HospitalSimulator>(m_settings.seed, m_settings.beds);
@@ -67,6 +72,29 @@ void SimulatorPublisher::generateDueEvents()
         for (auto &event : step.events)
             m_pending.push_back(std::move(event));
     }
+    refuseInvalidEvents();
+}
+
+void SimulatorPublisher::refuseInvalidEvents()
+{
+    if (!m_settings.enforcer)
+        return;
+    std::string firstRefusal;
+    const auto refused = std::remove_if(m_pending.begin(), m_pending.end(), [&](const SimulatedEvent &event) {
+        const auto refusal = m_settings.enforcer->refusal(event.topic, event.value);
+        if (refusal && firstRefusal.empty())
+            firstRefusal = *refusal;
+        return refusal.has_value();
+    });
+    const auto count = std::distance(refused, m_pending.end());
+    if (count == 0)
+        return;
+    m_pending.erase(refused, m_pending.end());
+    m_counters.eventsRefused += count;
+    Q_EMIT errorOccurred({RD_KAFKA_RESP_ERR__INVALID_ARG,
+                          tr("simulator: %n event(s) not sent, their topic's schema refuses them: %1", nullptr, int(count))
+                              .arg(QString::fromStdString(firstRefusal)),
+                          false, false});
 }
 
 void SimulatorPublisher::tick()

@@ -10,6 +10,7 @@
 
 class HospitalSimulator;
 class Producer;
+class SchemaEnforcer;
 class QTimer;
 struct SimulatedEvent;
 
@@ -18,18 +19,22 @@ struct SimulatorSettings {
     quint64 seed = 1;
     double eventsPerMinute = 5000; // the seed article's rate
     int beds = 500;
+    // Each event is checked against its topic's schema first; a refused one is not sent. None: not checked.
+    std::shared_ptr<const SchemaEnforcer> enforcer;
 };
 
 struct SimulatorCounters {
     qint64 eventsPublished = 0;
     qint64 transactionsCommitted = 0;
     qint64 transactionsFailed = 0;
+    qint64 eventsRefused = 0; // broke their topic's schema, not sent
 };
 
 // Publishes the simulated hospital into Kafka at a steady rate, from its own thread.
 // Every tick's events go in one transaction (an idempotent, acks=all, lz4 producer), so an
 // admission's Patient, Encounter and first MedicationRequest are committed together.
-// A failed transaction is aborted and the same events are sent again in the next one.
+// A failed transaction is aborted and the same events are sent again in the next one. An event its
+// topic's schema refuses is counted and reported (errorOccurred, not fatal) and never sent.
 class SimulatorPublisher final : public KafkaWorker {
     Q_OBJECT
 public:
@@ -50,6 +55,7 @@ protected:
 private:
     void tick();
     void generateDueEvents();
+    void refuseInvalidEvents();
     void fail(const ClientError &error);
 
     SimulatorSettings m_settings;

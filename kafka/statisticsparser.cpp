@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 ClientStatistics parseStatistics(std::string_view text)
@@ -12,6 +13,8 @@ ClientStatistics parseStatistics(std::string_view text)
 
     ClientStatistics stats;
     stats.client = QString::fromStdString(json.value("name", std::string()));
+    stats.clientId = QString::fromStdString(json.value("client_id", std::string()));
+    stats.type = QString::fromStdString(json.value("type", std::string()));
     stats.timestampUs = json.value("ts", qint64(0));
     stats.receivedMessages = json.value("rxmsgs", qint64(0));
     stats.sentMessages = json.value("txmsgs", qint64(0));
@@ -30,9 +33,11 @@ ClientStatistics parseStatistics(std::string_view text)
             ++stats.brokersUp;
         stats.transportErrors += broker.value("txerrs", qint64(0)) + broker.value("rxerrs", qint64(0))
                                  + broker.value("req_timeouts", qint64(0));
+        stats.requestsInFlight += broker.value("outbuf_cnt", qint64(0)) + broker.value("waitresp_cnt", qint64(0));
         if (const auto rtt = broker.find("rtt"); rtt != broker.end() && rtt->value("cnt", 0) > 0) {
             rttSum += rtt->value("avg", 0.0) / 1000.0;
             ++rttCount;
+            stats.p99RttMs = std::max(stats.p99RttMs, rtt->value("p99", 0.0) / 1000.0);
         }
     }
     stats.averageRttMs = rttCount ? rttSum / rttCount : 0.0;

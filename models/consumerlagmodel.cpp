@@ -47,7 +47,7 @@ QVariant ConsumerLagModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case Group: return g.discovered ? g.id : g.id + QStringLiteral(" (added)");
-        case State: return g.described ? g.state : (g.error.isEmpty() ? QStringLiteral("–") : QStringLiteral("error"));
+        case State: return g.described ? g.state : QStringLiteral("not known"); // why: the tooltip
         case Members: return g.described ? QString::number(g.members.size()) : QStringLiteral("–");
         case Status: return lagStatusName(status);
         case Lag: return g.partitions.isEmpty() ? QStringLiteral("–") : QLocale::system().toString(g.totalLag());

@@ -43,6 +43,7 @@ inline constexpr std::string_view MissingUnit = "missing-unit";   // a value wit
 inline constexpr std::string_view UnknownUnit = "unknown-unit";   // a unit that is not a UCUM code Vigil knows
 inline constexpr std::string_view UnitMismatch = "unit-mismatch"; // a known unit with no conversion to the rule's
 inline constexpr std::string_view InternalError = "internal-error"; // the evaluator itself failed (a bug)
+inline constexpr std::string_view AlertRefused = "alert-refused";   // the alert it raised broke the alerts topic's schema
 } // namespace DeadLetterReason
 
 struct Evaluation {

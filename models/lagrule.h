@@ -70,6 +70,7 @@ public:
     // errorsTotal is a client's cumulative error counter; the rate is taken between observations.
     QList<ConsoleAlert> observeClientErrors(const QString &client, qint64 errorsTotal, qint64 nowMs);
     double lastErrorRate(const QString &client) const { return m_clients.value(client).rate; }
+    void forgetClient(const QString &client) { m_clients.remove(client); }
 
 private:
     SustainedCondition m_urp;

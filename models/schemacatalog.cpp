@@ -2,9 +2,13 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QRegularExpression>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
+#include <optional>
 
 SchemaCatalog SchemaCatalog::bundled()
 {
@@ -54,6 +58,7 @@ void SchemaCatalog::load(const QString &directory)
     });
     for (std::size_t i = 0; i < m_entries.size(); ++i)
         m_entries[i].id = int(i) + 1;
+    loadCompatibility(dir.filePath(QStringLiteral("compatibility.json")));
 }
 
 QStringList SchemaCatalog::subjects() const
@@ -104,7 +109,47 @@ std::vector<SchemaVersionRef> SchemaCatalog::history(const QString &subject) con
     return list;
 }
 
-CompatibilityMode SchemaCatalog::compatibility(const QString &) const
+CompatibilityMode SchemaCatalog::compatibility(const QString &subject) const
 {
-    return CompatibilityMode::Backward;
+    return m_compatibility.value(subject, m_defaultCompatibility);
+}
+
+void SchemaCatalog::loadCompatibility(const QString &path)
+{
+    QFile in(path);
+    if (!in.exists())
+        return;
+    const QString file = QFileInfo(path).fileName() + QStringLiteral(": ");
+    if (!in.open(QIODevice::ReadOnly)) {
+        m_errors << file + in.errorString();
+        return;
+    }
+    const auto json = nlohmann::json::parse(in.readAll().toStdString(), nullptr, false);
+    if (!json.is_object()) {
+        m_errors << file + QStringLiteral("not a JSON object");
+        return;
+    }
+    const auto level = [&](const nlohmann::json &value, const QString &where) -> std::optional<CompatibilityMode> {
+        const auto mode = value.is_string() ? compatibilityModeFromName(value.get<std::string>()) : std::nullopt;
+        if (!mode)
+            m_errors << file + where + QStringLiteral(": %1 is not a compatibility level (BACKWARD, FORWARD, FULL, their _TRANSITIVE forms, NONE)")
+                                           .arg(QString::fromStdString(value.dump()));
+        return mode;
+    };
+    for (const auto &[key, value] : json.items()) {
+        if (key == "default") {
+            if (const auto mode = level(value, QStringLiteral("default")))
+                m_defaultCompatibility = *mode;
+        } else if (key == "subjects" && value.is_object()) {
+            for (const auto &[subject, subjectLevel] : value.items()) {
+                const QString name = QString::fromStdString(subject);
+                if (!find(name))
+                    m_errors << file + QStringLiteral("`%1` has no schema here").arg(name);
+                else if (const auto mode = level(subjectLevel, name))
+                    m_compatibility.insert(name, *mode);
+            }
+        } else {
+            m_errors << file + QStringLiteral("unknown field `%1` (expected `default` and `subjects`)").arg(QString::fromStdString(key));
+        }
+    }
 }

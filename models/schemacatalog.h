@@ -3,6 +3,7 @@
 #include "avroschema.h"
 #include "schemacompatibility.h"
 
+#include <QHash>
 #include <QString>
 #include <QStringList>
 
@@ -38,7 +39,8 @@ public:
     const std::vector<CatalogEntry> &entries() const { return m_entries; }
     // Every version of the subject for a compatibility check.
     std::vector<SchemaVersionRef> history(const QString &subject) const;
-    // The bundled subjects all evolve under BACKWARD, the Schema Registry's default.
+    // The subject's level from compatibility.json beside the schemas ({"default": LEVEL, "subjects":
+    // {subject: LEVEL}}); BACKWARD, the Schema Registry's default, when neither names it.
     CompatibilityMode compatibility(const QString &subject) const;
     // Files that could not be read or parsed, each "file: why"; they are left out.
     const QStringList &errors() const { return m_errors; }
@@ -48,6 +50,9 @@ public:
 
 private:
     void load(const QString &directory);
+    void loadCompatibility(const QString &path);
     std::vector<CatalogEntry> m_entries;
+    CompatibilityMode m_defaultCompatibility = CompatibilityMode::Backward;
+    QHash<QString, CompatibilityMode> m_compatibility;
     QStringList m_errors;
 };

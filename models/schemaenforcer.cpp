@@ -1,6 +1,7 @@
 #include "schemaenforcer.h"
 
 #include "alert.h"
+#include "avrocodec.h"
 #include "fhirenvelope.h"
 #include "topics.h"
 
@@ -174,6 +175,12 @@ std::string plainWords(const std::string &problem)
 
 SchemaEnforcer::SchemaEnforcer(SchemaCatalog catalog) : m_catalog(std::move(catalog)) {}
 
+std::shared_ptr<const SchemaEnforcer> SchemaEnforcer::bundled()
+{
+    static const auto enforcer = std::make_shared<const SchemaEnforcer>(SchemaCatalog::bundled());
+    return enforcer;
+}
+
 bool SchemaEnforcer::covers(std::string_view topic) const
 {
     return m_catalog.find(SchemaCatalog::valueSubject(QString::fromUtf8(topic.data(), qsizetype(topic.size()))));
@@ -225,10 +232,33 @@ SchemaEnforcer::Projection SchemaEnforcer::project(std::string_view topic, std::
     return projection;
 }
 
-std::optional<std::string> SchemaEnforcer::refusal(std::string_view topic, std::string_view jsonValue) const
+std::optional<std::string> SchemaEnforcer::refusal(std::string_view topic, std::string_view value) const
 {
-    Projection projection = project(topic, jsonValue);
+    if (AvroCodec::looksLikeWireFormat(value))
+        return wireFormatRefusal(topic, value);
+    Projection projection = project(topic, value);
     if (projection.refusal.empty())
         return std::nullopt;
     return std::move(projection.refusal);
+}
+
+std::optional<std::string> SchemaEnforcer::wireFormatRefusal(std::string_view topic, std::string_view value) const
+{
+    const QString subject = SchemaCatalog::valueSubject(QString::fromUtf8(topic.data(), qsizetype(topic.size())));
+    if (!m_catalog.find(subject))
+        return std::nullopt;
+    const auto lookup = [this](int id) -> std::optional<std::string> {
+        if (const CatalogEntry *entry = m_catalog.byId(id))
+            return entry->schemaText.toStdString();
+        return std::nullopt;
+    };
+    try {
+        const AvroCodec::Decoded decoded = AvroCodec::decode(value, lookup);
+        if (m_catalog.byId(decoded.schemaId)->subject != subject)
+            return std::string(topic) + ": the Avro value is written with schema id " + std::to_string(decoded.schemaId)
+                + ", which is not a version of " + subject.toStdString();
+    } catch (const AvroCodecError &error) {
+        return std::string(topic) + ": " + error.what();
+    }
+    return std::nullopt;
 }

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,9 +19,13 @@ class SchemaEnforcer {
 public:
     explicit SchemaEnforcer(SchemaCatalog catalog);
 
+    // One enforcer over SchemaCatalog::bundled(), shared by every producer in the process.
+    static std::shared_ptr<const SchemaEnforcer> bundled();
+
     // nullopt when the event may be produced; else why it is refused, for the user
     // ("healthcare.labs.results (FhirObservationEvent v2): the lab result names no patient (`patient_id` ...)").
-    std::optional<std::string> refusal(std::string_view topic, std::string_view jsonValue) const;
+    // A value in the Confluent wire format must decode with a version of the topic's subject.
+    std::optional<std::string> refusal(std::string_view topic, std::string_view value) const;
 
     struct Projection {
         const CatalogEntry *entry = nullptr; // the schema applied; null when the topic is not covered
@@ -34,5 +39,7 @@ public:
     const SchemaCatalog &catalog() const { return m_catalog; }
 
 private:
+    std::optional<std::string> wireFormatRefusal(std::string_view topic, std::string_view value) const;
+
     SchemaCatalog m_catalog;
 };

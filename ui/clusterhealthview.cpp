@@ -38,32 +38,67 @@ ClusterHealthView::ClusterHealthView(QWidget *parent)
     : QWidget(parent), m_summary(new QLabel(this)),
       m_brokers(newTable({tr("Broker"), tr("Address"), tr("State"), tr("Controller")}, this)),
       m_partitions(newTable({tr("Topic"), tr("Partition"), tr("Leader"), tr("Replicas"), tr("In sync"), tr("Replicas on down brokers")}, this)),
-      m_alerts(new QListWidget(this)), m_clients(new QLabel(this))
+      m_alerts(new QListWidget(this)),
+      m_clients(newTable({tr("Vigil's client"), tr("Type"), tr("Brokers up"), tr("Sent/s"), tr("Received/s"),
+                          tr("Produce errors/s"), tr("Failed deliveries"), tr("Latency avg ms"), tr("Latency p99 ms"),
+                          tr("Queued messages"), tr("Requests in flight")},
+                         this))
 {
     m_summary->setStyleSheet(QStringLiteral("font-size: 14pt; font-weight: bold;"));
     m_partitions->setColumnWidth(0, 260);
     m_alerts->setMaximumHeight(64);
     m_brokers->setColumnWidth(1, 220);
-    m_clients->setWordWrap(true);
-    m_clients->setText(tr("Vigil's own clients: the inspector's snapshot carries no client statistics yet, so produce "
-                          "error rate, request latency and queue depth are not shown here."));
+    m_clients->setColumnWidth(0, 300);
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_brokers);
     split->addWidget(m_partitions);
+    split->addWidget(m_clients);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 2);
-    split->setSizes({150, 400});
+    split->setStretchFactor(2, 1);
+    split->setSizes({150, 300, 200});
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
     layout->addWidget(new QLabel(tr("Alerts"), this));
     layout->addWidget(m_alerts);
     layout->addWidget(split, 1);
-    layout->addWidget(m_clients);
     showAlerts({});
 }
 
 int ClusterHealthView::brokersShown() const { return m_brokers->rowCount(); }
 int ClusterHealthView::underReplicatedShown() const { return m_partitions->rowCount(); }
+int ClusterHealthView::clientsShown() const { return m_clients->rowCount(); }
+
+void ClusterHealthView::showClientStatistics(const ClientStatistics &statistics)
+{
+    const auto changes = m_clientHealth.update(statistics, QDateTime::currentMSecsSinceEpoch());
+    const QList<ClientHealthRow> rows = m_clientHealth.rows();
+    m_clients->setRowCount(int(rows.size()));
+    const auto number = [](double value, int decimals) { return cell(QString::number(value, 'f', decimals)); };
+    for (int row = 0; row < rows.size(); ++row) {
+        const ClientHealthRow &c = rows.at(row);
+        m_clients->setItem(row, 0, cell(c.name));
+        m_clients->setItem(row, 1, cell(c.type));
+        m_clients->setItem(row, 2, cell(QStringLiteral("%1/%2").arg(c.brokersUp).arg(c.brokersTotal)));
+        m_clients->setItem(row, 3, number(c.sentPerSecond, 1));
+        m_clients->setItem(row, 4, number(c.receivedPerSecond, 1));
+        auto *errors = number(c.produceErrorsPerSecond, 3);
+        if (c.erring) {
+            errors->setBackground(Down);
+            errors->setForeground(Qt::white);
+        }
+        m_clients->setItem(row, 5, errors);
+        m_clients->setItem(row, 6, cell(QString::number(c.failedDeliveries)));
+        m_clients->setItem(row, 7, number(c.averageRttMs, 1));
+        m_clients->setItem(row, 8, number(c.p99RttMs, 1));
+        m_clients->setItem(row, 9, cell(QString::number(c.queuedMessages)));
+        m_clients->setItem(row, 10, cell(QString::number(c.requestsInFlight)));
+    }
+    if (!changes.isEmpty()) {
+        showAlerts(changes);
+        Q_EMIT alertsChanged(changes);
+    }
+}
 
 void ClusterHealthView::showSnapshot(const ClusterSnapshot &snapshot)
 {

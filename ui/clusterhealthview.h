@@ -1,5 +1,6 @@
 #pragma once
 
+#include "clienthealth.h"
 #include "clustersnapshot.h"
 #include "lagrule.h"
 
@@ -16,24 +17,29 @@ class QListWidget;
 class QTableWidget;
 
 // The cluster at a glance: brokers up or down, the under-replicated partitions (the seed's rule, as
-// a console alert), and the alerts of the other rules passed in. Fed by
-// ClusterInspector::snapshotReady -> showSnapshot and ConsumerLagView::alertsChanged -> showAlerts.
+// a console alert), Vigil's own clients from their librdkafka statistics (produce error rate with the
+// seed's rule, request latency, queue depth), and the alerts of the other rules passed in. Fed by
+// ClusterInspector::snapshotReady -> showSnapshot, every worker's statisticsUpdated ->
+// showClientStatistics, and ConsumerLagView::alertsChanged -> showAlerts.
 class ClusterHealthView final : public QWidget {
     Q_OBJECT
 public:
     explicit ClusterHealthView(QWidget *parent = nullptr);
 
     ClusterRules &rules() { return m_rules; }
+    ClientHealth &clients() { return m_clientHealth; }
     QList<ConsoleAlert> firingAlerts() const { return m_firing; }
     int brokersShown() const;
     int underReplicatedShown() const;
+    int clientsShown() const;
 
 public Q_SLOTS:
     void showSnapshot(const ClusterSnapshot &snapshot);
     void showAlerts(const QList<ConsoleAlert> &changes);
+    void showClientStatistics(const ClientStatistics &statistics);
 
 Q_SIGNALS:
-    // The under-replication rule's fired and cleared alerts.
+    // The under-replication and produce-error rules' fired and cleared alerts.
     void alertsChanged(const QList<ConsoleAlert> &changes);
 
 private:
@@ -42,6 +48,7 @@ private:
     QTableWidget *m_brokers;
     QTableWidget *m_partitions;
     QListWidget *m_alerts;
-    QLabel *m_clients;
+    ClientHealth m_clientHealth;
+    QTableWidget *m_clients;
     QList<ConsoleAlert> m_firing;
 };

@@ -13,6 +13,7 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QSignalBlocker>
+#include <QRegularExpression>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
@@ -21,7 +22,9 @@
 ConsumerLagView::ConsumerLagView(QWidget *parent)
     : QWidget(parent), m_groups(new ConsumerLagModel({}, this)), m_partitions(new GroupPartitionsModel(this)),
       m_groupTable(new QTableView(this)), m_partitionTable(new QTableView(this)), m_chart(new LagChart(this)),
-      m_newGroup(new QLineEdit(this)), m_interval(new QSpinBox(this)), m_alerts(new QListWidget(this)),
+      m_newGroup(new QLineEdit(this)), m_interval(new QSpinBox(this)), m_rulePattern(new QLineEdit(this)),
+      m_ruleThreshold(new QSpinBox(this)), m_ruleMinutes(new QSpinBox(this)), m_ruleState(new QLabel(this)),
+      m_alerts(new QListWidget(this)),
       m_members(new QLabel(this)), m_status(new QLabel(this))
 {
     for (QTableView *table : {m_groupTable, m_partitionTable}) {
@@ -45,6 +48,22 @@ ConsumerLagView::ConsumerLagView(QWidget *parent)
     m_interval->setValue(5);
     m_interval->setSuffix(tr(" s"));
     m_interval->setPrefix(tr("Refresh every "));
+    const LagRule::Settings rule = m_groups->lagRule().settings();
+    m_rulePattern->setObjectName(QStringLiteral("lagRulePattern"));
+    m_rulePattern->setText(rule.groupPattern);
+    m_rulePattern->setToolTip(tr("A regular expression the whole group id must match"));
+    m_ruleThreshold->setObjectName(QStringLiteral("lagRuleThreshold"));
+    m_ruleThreshold->setRange(0, 2'000'000'000);
+    m_ruleThreshold->setGroupSeparatorShown(true);
+    m_ruleThreshold->setValue(int(rule.threshold));
+    m_ruleThreshold->setSuffix(tr(" messages"));
+    m_ruleMinutes->setObjectName(QStringLiteral("lagRuleMinutes"));
+    m_ruleMinutes->setRange(0, 24 * 60);
+    m_ruleMinutes->setValue(int(rule.durationMs / 60'000));
+    m_ruleMinutes->setSuffix(tr(" min"));
+    auto *applyRule = new QPushButton(tr("Apply rule"), this);
+    applyRule->setObjectName(QStringLiteral("applyLagRule"));
+    m_ruleState->setObjectName(QStringLiteral("lagRuleState"));
     m_alerts->setMaximumHeight(64);
     m_members->setWordWrap(true);
     m_members->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -54,6 +73,15 @@ ConsumerLagView::ConsumerLagView(QWidget *parent)
     top->addWidget(add);
     top->addWidget(remove);
     top->addWidget(m_interval);
+    auto *ruleRow = new QHBoxLayout;
+    ruleRow->addWidget(new QLabel(tr("Lag alert for groups matching"), this));
+    ruleRow->addWidget(m_rulePattern, 1);
+    ruleRow->addWidget(new QLabel(tr("when lag is over"), this));
+    ruleRow->addWidget(m_ruleThreshold);
+    ruleRow->addWidget(new QLabel(tr("for"), this));
+    ruleRow->addWidget(m_ruleMinutes);
+    ruleRow->addWidget(applyRule);
+    ruleRow->addWidget(m_ruleState);
     auto *detail = new QWidget(this);
     auto *detailLayout = new QVBoxLayout(detail);
     detailLayout->setContentsMargins(0, 0, 0, 0);
@@ -73,6 +101,7 @@ ConsumerLagView::ConsumerLagView(QWidget *parent)
     split->setSizes({200, 500});
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
+    layout->addLayout(ruleRow);
     layout->addWidget(new QLabel(tr("Lag alerts"), this));
     layout->addWidget(m_alerts);
     layout->addWidget(split, 1);
@@ -88,6 +117,8 @@ ConsumerLagView::ConsumerLagView(QWidget *parent)
     });
     connect(m_interval, &QSpinBox::valueChanged, this, [this](int seconds) { Q_EMIT refreshIntervalChanged(seconds * 1000); });
     connect(m_groups, &ConsumerLagModel::alertsChanged, this, &ConsumerLagView::showAlerts);
+    connect(applyRule, &QPushButton::clicked, this, &ConsumerLagView::applyLagRule);
+    connect(m_rulePattern, &QLineEdit::returnPressed, this, &ConsumerLagView::applyLagRule);
     connect(m_groupTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
         if (!current.isValid())
             return;
@@ -96,6 +127,25 @@ ConsumerLagView::ConsumerLagView(QWidget *parent)
         showDetails();
     });
     connect(m_groups, &QAbstractItemModel::modelReset, this, [this] { selectGroup(m_selected); });
+}
+
+void ConsumerLagView::applyLagRule()
+{
+    const QRegularExpression pattern(m_rulePattern->text());
+    if (m_rulePattern->text().trimmed().isEmpty() || !pattern.isValid()) {
+        m_ruleState->setStyleSheet(QStringLiteral("color: #b00020;"));
+        m_ruleState->setText(m_rulePattern->text().trimmed().isEmpty()
+                                 ? tr("Not applied: the group pattern is empty")
+                                 : tr("Not applied: the group pattern is not a valid regular expression (%1)").arg(pattern.errorString()));
+        return;
+    }
+    LagRule::Settings rule;
+    rule.groupPattern = m_rulePattern->text();
+    rule.threshold = m_ruleThreshold->value();
+    rule.durationMs = qint64(m_ruleMinutes->value()) * 60'000;
+    m_groups->setLagRule(rule);
+    m_ruleState->setStyleSheet({});
+    m_ruleState->setText(tr("Applied"));
 }
 
 void ConsumerLagView::addGroup(const QString &group)

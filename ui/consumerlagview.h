@@ -15,7 +15,8 @@ class QSpinBox;
 class QTableView;
 
 // Consumer groups and their lag: one row per group with its Burrow-style status in colour, the chosen
-// group's partitions, the lag trend, and the lag rule's alerts as they fire and clear. Groups the
+// group's partitions, the lag trend, and the lag rule (editable: pattern, threshold, duration) with
+// its alerts as they fire and clear. Groups the
 // cluster cannot list are added by id here and asked for from the inspector.
 // Fed by ClusterInspector::snapshotReady -> showSnapshot; asks back with groupAdded -> addGroup,
 // groupRemoved -> removeGroup, refreshIntervalChanged -> setRefreshInterval.
@@ -48,6 +49,7 @@ Q_SIGNALS:
 private:
     void showAlerts(const QList<ConsoleAlert> &changes);
     void showDetails();
+    void applyLagRule();
 
     ConsumerLagModel *m_groups;
     GroupPartitionsModel *m_partitions;
@@ -56,6 +58,10 @@ private:
     LagChart *m_chart;
     QLineEdit *m_newGroup;
     QSpinBox *m_interval;
+    QLineEdit *m_rulePattern;
+    QSpinBox *m_ruleThreshold;
+    QSpinBox *m_ruleMinutes;
+    QLabel *m_ruleState;
     QListWidget *m_alerts;
     QLabel *m_members;
     QLabel *m_status;

@@ -24,6 +24,7 @@
 #include <QDir>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QtTest>
@@ -290,11 +291,21 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(view.chart()->pointCount() >= 3, 30'000);
         QCOMPARE(view.chart()->seriesCount(), 1);
 
-        // A lag rule with a low threshold and no duration fires visibly for the group.
-        LagRuleSettings rule;
-        rule.threshold = 50;
-        rule.durationMs = 0;
-        model->setLagRule(rule);
+        // The lag rule is edited in the view: a broken pattern is refused and changes nothing; a low
+        // threshold with no duration then fires visibly for the group.
+        auto *pattern = view.findChild<QLineEdit *>(QStringLiteral("lagRulePattern"));
+        auto *applyRule = view.findChild<QPushButton *>(QStringLiteral("applyLagRule"));
+        QCOMPARE(pattern->text(), QStringLiteral("clinical-.*"));
+        pattern->setText(QStringLiteral("clinical-("));
+        view.findChild<QSpinBox *>(QStringLiteral("lagRuleThreshold"))->setValue(50);
+        view.findChild<QSpinBox *>(QStringLiteral("lagRuleMinutes"))->setValue(0);
+        applyRule->click();
+        QVERIFY(view.findChild<QLabel *>(QStringLiteral("lagRuleState"))->text().contains(QStringLiteral("not a valid regular expression")));
+        QCOMPARE(model->lagRule().settings().threshold, 30'000);
+        pattern->setText(QStringLiteral("clinical-.*"));
+        applyRule->click();
+        QCOMPARE(model->lagRule().settings().threshold, 50);
+        QCOMPARE(model->lagRule().settings().durationMs, 0);
         QTRY_VERIFY_WITH_TIMEOUT(!view.firingAlerts().isEmpty(), 30'000);
         QCOMPARE(view.firingAlerts().first().subject, group);
         QTRY_COMPARE_WITH_TIMEOUT(model->data(model->index(model->rowOf(group), ConsumerLagModel::Alert)).toString(), QStringLiteral("LAG ALERT"), 30'000);
@@ -316,35 +327,51 @@ private slots:
         view.show();
         auto *inspector = new ClusterInspector(inspectorSettings(cluster));
         connect(inspector, &ClusterInspector::snapshotReady, &view, &ClusterHealthView::showSnapshot);
+        connect(inspector, &KafkaWorker::statisticsUpdated, &view, &ClusterHealthView::showClientStatistics);
         ClusterSnapshot latest;
         connect(inspector, &ClusterInspector::snapshotReady, this, [&latest](const ClusterSnapshot &s) { latest = s; });
         WorkerThread thread(inspector, QStringLiteral("inspector"));
         QTRY_VERIFY_WITH_TIMEOUT(view.brokersShown() == 3 && !latest.topics.isEmpty(), 60'000);
         QCOMPARE(view.underReplicatedShown(), 0);
         QVERIFY(view.firingAlerts().isEmpty());
-        screenshot(view, QStringLiteral("cluster-health"));
-        QVERIFY(thread.stop(30'000));
+        // The inspector's own client reports its statistics: one row, named by its client.id.
+        QTRY_VERIFY_WITH_TIMEOUT(view.clientsShown() >= 1, 30'000);
+        QVERIFY(view.clients().rows().first().name.startsWith(QStringLiteral("vigil-inspector")));
+        QCOMPARE(view.clients().rows().first().brokersTotal, 3);
 
-        // The inspector does not yet see a broker taken down on the embedded cluster within a refresh
-        // (see tst_clusterinspector), so the drill's snapshot is the live one with broker 2 marked down.
-        ClusterSnapshot drill = latest;
-        drill.takenAtMs += 1000;
-        for (auto &b : drill.brokers)
-            b.up = b.id != 2;
-        for (auto &t : drill.topics) {
-            for (auto &p : t.partitions) {
-                if (p.replicas.contains(2))
-                    p.replicasOnDownBrokers = {2};
-            }
-        }
-        view.showSnapshot(drill);
-        QVERIFY(drill.underReplicatedPartitions() > 0);
-        QCOMPARE(view.underReplicatedShown(), drill.underReplicatedPartitions());
+        // A producer whose deliveries fail: the produce-error rule (here with no duration) fires visibly.
+        view.clients().rules().produceErrorDurationMs = 0;
+        ClientStatistics failing;
+        failing.client = QStringLiteral("rdkafka#producer-7");
+        failing.clientId = QStringLiteral("vigil-simulator");
+        failing.type = QStringLiteral("producer");
+        const qint64 t0 = QDateTime::currentMSecsSinceEpoch() * 1000;
+        failing.timestampUs = t0;
+        view.showClientStatistics(failing);
+        QTest::qWait(50);
+        failing.timestampUs = t0 + 50'000;
+        failing.failedDeliveries = 25;
+        view.showClientStatistics(failing);
         QCOMPARE(view.firingAlerts().size(), 1);
+        QCOMPARE(view.firingAlerts().first().rule, QStringLiteral("produce error rate"));
+        QCOMPARE(view.clientsShown(), 2);
+        screenshot(view, QStringLiteral("cluster-health"));
+        failing.timestampUs = t0 + 100'000;
+        QTest::qWait(50);
+        view.showClientStatistics(failing); // no new failure: the rate falls to 0 and the alert clears
+        QVERIFY(view.firingAlerts().isEmpty());
+
+        // A broker taken down: seen down within a refresh, its replicas listed, the rule's alert firing;
+        // back up, and everything clears.
+        cluster.setBrokerUp(2, false);
+        QTRY_VERIFY_WITH_TIMEOUT(latest.brokersDown() == 1 && view.underReplicatedShown() > 0, 30'000);
+        QCOMPARE(view.underReplicatedShown(), latest.underReplicatedPartitions());
+        QCOMPARE(view.firingAlerts().size(), 1);
+        QCOMPARE(view.firingAlerts().first().rule, QStringLiteral("under-replicated partitions"));
         screenshot(view, QStringLiteral("cluster-health-broker-down"));
-        drill = latest;
-        drill.takenAtMs += 2000;
-        view.showSnapshot(drill);
+        cluster.setBrokerUp(2, true);
+        QTRY_VERIFY_WITH_TIMEOUT(latest.brokersDown() == 0 && view.underReplicatedShown() == 0, 60'000);
+        QVERIFY(thread.stop(30'000));
         QVERIFY(view.firingAlerts().isEmpty());
     }
 };

@@ -1,8 +1,10 @@
 #include "alert.h"
+#include "avrocodec.h"
 #include "hospitalsimulator.h"
 #include "schemacatalog.h"
 #include "schemaenforcer.h"
 
+#include <QTemporaryDir>
 #include <QtTest>
 
 // The bundled schemas as a catalog, and enforcement of the events Vigil produces against them.
@@ -12,6 +14,7 @@ class TestSchemaEnforcer final : public QObject {
 private slots:
     void initTestCase();
     void catalog();
+    void compatibilityLevels();
     void bundledHistoryIsCompatible();
     void simulatorEventsPass();
     void labMissingMandatoryField_data();
@@ -21,6 +24,7 @@ private slots:
     void bareResourceAndUncoveredTopics();
     void alerts();
     void projection();
+    void avroWireFormat();
 
 private:
     SchemaCatalog m_catalog;
@@ -79,6 +83,31 @@ void TestSchemaEnforcer::catalog()
     const SchemaCatalog missing = SchemaCatalog::fromDirectory("/nonexistent/schemas");
     QVERIFY(missing.isEmpty());
     QCOMPARE(missing.errors().size(), 1);
+}
+
+void TestSchemaEnforcer::compatibilityLevels()
+{
+    QCOMPARE(m_catalog.compatibility("healthcare.labs.results-value"), CompatibilityMode::FullTransitive);
+    QCOMPARE(m_catalog.compatibility("healthcare.alerts.critical-value"), CompatibilityMode::Full);
+    QCOMPARE(m_catalog.compatibility("healthcare.adt.events-value"), CompatibilityMode::Backward);
+    QCOMPARE(m_catalog.compatibility("not-bundled-value"), CompatibilityMode::Backward);
+
+    // A level file with mistakes says each one and keeps what it could read.
+    QTemporaryDir dir;
+    QVERIFY(QFile::copy(QFINDTESTDATA("../../resources/schemas/healthcare.adt.events-value.v1.avsc"),
+                        dir.filePath("healthcare.adt.events-value.v1.avsc")));
+    QFile levels(dir.filePath("compatibility.json"));
+    QVERIFY(levels.open(QIODevice::WriteOnly));
+    levels.write(R"({"default":"FORWARD","subjects":{"healthcare.adt.events-value":"FULLY","nope-value":"FULL"},"strict":true})");
+    levels.close();
+    const SchemaCatalog catalog = SchemaCatalog::fromDirectory(dir.path());
+    QCOMPARE(catalog.subjects().size(), 1);
+    QCOMPARE(catalog.compatibility("healthcare.adt.events-value"), CompatibilityMode::Forward); // the default
+    const QString errors = catalog.errors().join(u'\n');
+    QCOMPARE(catalog.errors().size(), 3);
+    QVERIFY2(errors.contains("\"FULLY\" is not a compatibility level"), qPrintable(errors));
+    QVERIFY2(errors.contains("`nope-value` has no schema here"), qPrintable(errors));
+    QVERIFY2(errors.contains("unknown field `strict`"), qPrintable(errors));
 }
 
 void TestSchemaEnforcer::bundledHistoryIsCompatible()
@@ -239,6 +268,35 @@ void TestSchemaEnforcer::projection()
     QCOMPARE(d["status"], "final");
     QCOMPARE(d["timestamp"].get<std::int64_t>(), *fhirDateTimeToMs("2026-11-27T10:00:00Z"));
     QCOMPARE(nlohmann::json::parse(d["fhir_resource"].get<std::string>())["id"], "obs-1");
+}
+
+// A value already in the Confluent wire format (a re-published Avro record) must decode with a version
+// of the topic's own subject.
+void TestSchemaEnforcer::avroWireFormat()
+{
+    const SchemaEnforcer enforcer(m_catalog);
+    const auto projection = enforcer.project("healthcare.labs.results", labEvent);
+    const CatalogEntry *labs = projection.entry;
+    const CatalogEntry *adt = m_catalog.find("healthcare.adt.events-value");
+    QVERIFY(labs && adt);
+    const std::string avro = AvroCodec::encode(labs->id, labs->schemaText.toStdString(), projection.datum);
+    QCOMPARE(enforcer.refusal("healthcare.labs.results", avro), std::nullopt);
+
+    const auto elsewhere = enforcer.refusal("healthcare.adt.events", avro);
+    QVERIFY(elsewhere);
+    QVERIFY2(elsewhere->find("schema id " + std::to_string(labs->id) + ", which is not a version of healthcare.adt.events-value")
+                 != std::string::npos, elsewhere->c_str());
+
+    std::string corrupt = avro.substr(0, 5) + std::string(3, '\xff');
+    const auto broken = enforcer.refusal("healthcare.labs.results", corrupt);
+    QVERIFY(broken);
+    QVERIFY2(broken->find("corrupt") != std::string::npos, broken->c_str());
+
+    std::string unknown = avro;
+    unknown[4] = char(99);
+    const auto unknownId = enforcer.refusal("healthcare.labs.results", unknown);
+    QVERIFY(unknownId);
+    QVERIFY2(unknownId->find("unknown schema id 99") != std::string::npos, unknownId->c_str());
 }
 
 QTEST_GUILESS_MAIN(TestSchemaEnforcer)
