@@ -196,6 +196,63 @@ private slots:
         QVERIFY(thread->stop(30'000));
     }
 
+    void groupStateAndMembers_data() { clusterRows(); }
+    void groupStateAndMembers()
+    {
+        TestCluster cluster;
+        if (!openRowCluster(cluster, QStringLiteral("ClusterInspector, subscribed Consumer")))
+            return;
+        const QString topic = name("members");
+        const QString group = QStringLiteral("clinical-") + name("members");
+        cluster.createTopic(topic, 2);
+        produce(cluster, topic, 10, 0, 0);
+        ClientConfig config = consumerConfig(cluster, group, QStringLiteral("read_committed"));
+        config.set(QStringLiteral("client.id"), QStringLiteral("vigil-test-member"));
+        Consumer member(config);
+        member.subscribe({topic});
+        // Joined once it has an assignment (the group is then Stable with one member).
+        QDeadlineTimer joined(60'000);
+        int assigned = 0;
+        while (assigned == 0 && !joined.hasExpired()) {
+            member.poll(100);
+            rd_kafka_topic_partition_list_t *assignment = nullptr;
+            if (!rd_kafka_assignment(member.handle(), &assignment) && assignment) {
+                assigned = assignment->cnt;
+                rd_kafka_topic_partition_list_destroy(assignment);
+            }
+        }
+        QCOMPARE(assigned, 2);
+
+        auto thread = startInspector(cluster, {group});
+        const auto groupIn = [&](const ClusterSnapshot &s) -> const ConsumerGroupInfo * {
+            for (const auto &g : s.groups) {
+                if (g.id == group)
+                    return &g;
+            }
+            return nullptr;
+        };
+        if (cluster.isReal()) {
+            QVERIFY2(waitFor([&](const ClusterSnapshot &s) { const auto *g = groupIn(s); return g && g->described; }),
+                     qPrintable(m_latest.groupsNote));
+            const ConsumerGroupInfo g = *groupIn(m_latest);
+            QCOMPARE(g.state, QStringLiteral("Stable"));
+            QCOMPARE(g.members.size(), 1);
+            QCOMPARE(g.members.first().clientId, QStringLiteral("vigil-test-member"));
+            QStringList expected{topic + QStringLiteral("[0]"), topic + QStringLiteral("[1]")};
+            QStringList assignment = g.members.first().assignment;
+            assignment.sort();
+            QCOMPARE(assignment, expected);
+        } else {
+            // The embedded cluster cannot describe groups: said so, never shown as a state.
+            QVERIFY(waitFor([&](const ClusterSnapshot &s) { const auto *g = groupIn(s); return g && !g->error.isEmpty(); }));
+            const ConsumerGroupInfo g = *groupIn(m_latest);
+            QVERIFY(!g.described);
+            QVERIFY2(g.error.startsWith(notSupportedByThisCluster()), qPrintable(g.error));
+        }
+        QVERIFY(thread->stop(30'000));
+        member.close(10'000);
+    }
+
     void brokerDown_data() { clusterRows(); }
     void brokerDown()
     {
