@@ -97,7 +97,9 @@ void SchemaRegistryClient::send(quint64 requestId, const QByteArray &verb, const
         error.message = json.value(QStringLiteral("message")).toString();
         if (status == 0)
             error.message = reply->errorString();
-        error.meaning = schemaRegistryMeaning(status, error.errorCode);
+        error.meaning = reply->error() == QNetworkReply::SslHandshakeFailedError
+                            ? QStringLiteral("TLS handshake with the registry failed (is its certificate trusted?)")
+                            : schemaRegistryMeaning(status, error.errorCode);
         if (status == 0)
             error.meaning += QStringLiteral(": ") + reply->errorString();
         emit failed(requestId, error);

@@ -10,7 +10,12 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QSignalSpy>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QSslServer>
+#include <QTemporaryDir>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
@@ -34,18 +39,27 @@ struct SeenRequest {
 
 class RegistryFixture final : public QObject {
 public:
-    RegistryFixture()
+    // With `tls`, the fixture speaks HTTPS (QSslServer: a connection is handed over once its handshake is done).
+    explicit RegistryFixture(std::optional<QSslConfiguration> tls = std::nullopt)
     {
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+        if (tls) {
+            auto *server = new QSslServer(this);
+            server->setSslConfiguration(*tls);
+            m_server = server;
+        } else {
+            m_server = new QTcpServer(this);
+        }
+        m_scheme = tls ? QStringLiteral("https") : QStringLiteral("http");
+        connect(m_server, &QTcpServer::pendingConnectionAvailable, this, [this] {
+            while (QTcpSocket *socket = m_server->nextPendingConnection()) {
                 connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
                 connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
             }
         });
-        QVERIFY(m_server.listen(QHostAddress::LocalHost));
+        QVERIFY(m_server->listen(QHostAddress::LocalHost));
     }
 
-    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort())); }
+    QUrl url() const { return QUrl(QStringLiteral("%1://127.0.0.1:%2").arg(m_scheme).arg(m_server->serverPort())); }
     QList<SeenRequest> seen;
 
 private:
@@ -126,7 +140,8 @@ private:
         return error(404, 404, "HTTP 404 Not Found");
     }
 
-    QTcpServer m_server;
+    QTcpServer *m_server = nullptr;
+    QString m_scheme;
     QHash<QTcpSocket *, QByteArray> m_buffers;
 };
 
@@ -273,6 +288,50 @@ private slots:
         QMetaObject::invokeMethod(c, [c] { c->fetchSubjects(2); }, Qt::QueuedConnection);
         QVERIFY(subjects.wait(20'000));
         QCOMPARE(m_fixture->seen.last().authorization, "Basic " + QByteArray("vigil:s3cret").toBase64());
+    }
+
+    // HTTPS with the registry's certificate trusted through SchemaRegistrySettings::tls, and refused
+    // when it is not. The certificate is made for this run with the openssl command.
+    void tls()
+    {
+        QTemporaryDir dir;
+        const QString key = dir.filePath(QStringLiteral("registry.key"));
+        const QString certificate = dir.filePath(QStringLiteral("registry.crt"));
+        QProcess openssl;
+        openssl.start(QStringLiteral("openssl"),
+                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+                       QStringLiteral("-nodes"), QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
+                       QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1"),
+                       QStringLiteral("-keyout"), key, QStringLiteral("-out"), certificate});
+        QVERIFY2(openssl.waitForFinished(60'000) && openssl.exitCode() == 0, openssl.readAllStandardError().constData());
+        QFile keyFile(key);
+        QVERIFY(keyFile.open(QIODevice::ReadOnly));
+        const QList<QSslCertificate> chain = QSslCertificate::fromPath(certificate);
+        QCOMPARE(chain.size(), 1);
+
+        QSslConfiguration serverTls = QSslConfiguration::defaultConfiguration();
+        serverTls.setLocalCertificate(chain.first());
+        serverTls.setPrivateKey(QSslKey(&keyFile, QSsl::Rsa));
+        serverTls.setPeerVerifyMode(QSslSocket::VerifyNone);
+        RegistryFixture https(serverTls);
+        QCOMPARE(https.url().scheme(), QStringLiteral("https"));
+
+        QSslConfiguration trusting = QSslConfiguration::defaultConfiguration();
+        trusting.setCaCertificates({chain.first()});
+        SchemaRegistryClient *c = client({https.url(), {}, {}, trusting, 15'000});
+        QSignalSpy subjects(c, &SchemaRegistryClient::subjectsReady);
+        QMetaObject::invokeMethod(c, [c] { c->fetchSubjects(1); }, Qt::QueuedConnection);
+        QVERIFY(subjects.wait(20'000));
+        QVERIFY(subjects.first().at(1).toStringList().contains(QStringLiteral("healthcare.labs.results-value")));
+        QCOMPARE(https.seen.last().target, QByteArray("/subjects"));
+
+        // The system's trust store does not know this certificate: the handshake fails and says so.
+        SchemaRegistryClient *untrusting = client({https.url(), {}, {}, {}, 15'000});
+        const auto e = waitForError(untrusting, [untrusting] {
+            QMetaObject::invokeMethod(untrusting, [untrusting] { untrusting->fetchSubjects(2); }, Qt::QueuedConnection);
+        });
+        QCOMPARE(e.httpStatus, 0);
+        QVERIFY2(e.meaning.startsWith(QStringLiteral("TLS handshake with the registry failed")), qPrintable(e.meaning));
     }
 
     void unreachable()
