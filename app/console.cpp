@@ -47,6 +47,9 @@ QString topicName(std::string_view topic)
 
 qint64 now() { return QDateTime::currentMSecsSinceEpoch(); }
 
+// Request ids towards the schema registry: the catalog at start, compatibility checks after.
+constexpr quint64 CatalogRequest = 2;
+
 // 128 random bits in hex: what a remote display must present. Hex, so it never starts with '-' on a command line.
 QString newToken()
 {
@@ -228,9 +231,35 @@ void Console::startSchemas(const CommandLine &line)
                                                                : QObject::tr("incompatible: %1").arg(messages.join(QStringLiteral("; "))),
                                                     compatible);
                      });
-    QObject::connect(registry, &SchemaRegistryClient::failed, viewer, [viewer](quint64, const SchemaRegistryError &error) {
-        viewer->setRegistryVerdict(QObject::tr("the registry could not answer: %1").arg(error.meaning), false);
+    QObject::connect(registry, &SchemaRegistryClient::failed, viewer, [viewer](quint64 requestId, const SchemaRegistryError &error) {
+        if (requestId == CatalogRequest)
+            viewer->setSource(QObject::tr("Bundled schemas: the registry could not be read (%1)").arg(error.meaning), true);
+        else
+            viewer->setRegistryVerdict(QObject::tr("the registry could not answer: %1").arg(error.meaning), false);
     });
+    // The viewer shows what the registry holds, its subjects' own levels included.
+    const QString registryName = settings.url.toDisplayString();
+    QObject::connect(registry, &SchemaRegistryClient::catalogFetched, viewer,
+                     [viewer, registryName](quint64, const QList<RegistrySchema> &schemas, const QMap<QString, QString> &levels,
+                                            const QStringList &problems) {
+                         std::vector<CatalogEntry> entries;
+                         for (const RegistrySchema &s : schemas)
+                             entries.push_back({s.subject, s.version, s.id, s.schema, {}});
+                         SchemaCatalog catalog = SchemaCatalog::fromRegistry(
+                             std::move(entries), QHash<QString, QString>(levels.keyValueBegin(), levels.keyValueEnd()));
+                         const QStringList unread = problems + catalog.errors();
+                         if (catalog.isEmpty()) {
+                             viewer->setSource(QObject::tr("Bundled schemas: the registry at %1 holds none Vigil can read").arg(registryName)
+                                                   + (unread.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(unread.join(QStringLiteral("; ")))),
+                                               true);
+                             return;
+                         }
+                         viewer->setCatalog(std::move(catalog));
+                         viewer->setSource(QObject::tr("From the registry at %1").arg(registryName)
+                                               + (unread.isEmpty() ? QString() : QObject::tr(" · not read: %1").arg(unread.join(QStringLiteral("; ")))),
+                                           !unread.isEmpty());
+                     });
+    QMetaObject::invokeMethod(registry, [registry] { registry->fetchCatalog(CatalogRequest); }, Qt::QueuedConnection);
 }
 
 void Console::startWalls(const CommandLine &line)

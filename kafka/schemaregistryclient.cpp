@@ -17,6 +17,16 @@ QByteArray schemaBody(const QString &schema)
 }
 } // namespace
 
+namespace {
+// GET /config answers {"compatibilityLevel": ...}; some registries say "compatibility".
+QString compatibilityLevelIn(const QByteArray &body)
+{
+    const QJsonObject json = QJsonDocument::fromJson(body).object();
+    const QString level = json.value(QStringLiteral("compatibilityLevel")).toString();
+    return level.isEmpty() ? json.value(QStringLiteral("compatibility")).toString() : level;
+}
+} // namespace
+
 QString schemaRegistryMeaning(int httpStatus, int errorCode)
 {
     switch (errorCode) {
@@ -62,7 +72,7 @@ QNetworkAccessManager *SchemaRegistryClient::network()
 }
 
 void SchemaRegistryClient::send(quint64 requestId, const QByteArray &verb, const QString &path, const QString &query,
-                                const QByteArray &body, Handler onSuccess)
+                                const QByteArray &body, Handler onSuccess, FailureHandler onFailure)
 {
     QUrl url = m_settings.url;
     QString base = url.path();
@@ -82,7 +92,8 @@ void SchemaRegistryClient::send(quint64 requestId, const QByteArray &verb, const
         request.setSslConfiguration(*m_settings.tls);
     request.setTransferTimeout(m_settings.timeoutMs);
     QNetworkReply *reply = network()->sendCustomRequest(request, verb, body);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, requestId, onSuccess = std::move(onSuccess)] {
+    connect(reply, &QNetworkReply::finished, this,
+            [this, reply, requestId, onSuccess = std::move(onSuccess), onFailure = std::move(onFailure)] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QByteArray answer = reply->readAll();
@@ -102,7 +113,10 @@ void SchemaRegistryClient::send(quint64 requestId, const QByteArray &verb, const
                             : schemaRegistryMeaning(status, error.errorCode);
         if (status == 0)
             error.meaning += QStringLiteral(": ") + reply->errorString();
-        emit failed(requestId, error);
+        if (onFailure)
+            onFailure(error);
+        else
+            emit failed(requestId, error);
     });
 }
 
@@ -153,11 +167,7 @@ void SchemaRegistryClient::fetchCompatibilityLevel(quint64 requestId, const QStr
     // Without defaultToGlobal a subject with no level of its own answers 404 40408 on newer registries.
     send(requestId, "GET", path, subject.isEmpty() ? QString() : QStringLiteral("defaultToGlobal=true"), {},
          [this, requestId, subject](const QByteArray &body) {
-             const QJsonObject json = QJsonDocument::fromJson(body).object();
-             QString level = json.value(QStringLiteral("compatibilityLevel")).toString();
-             if (level.isEmpty())
-                 level = json.value(QStringLiteral("compatibility")).toString();
-             emit compatibilityLevelReady(requestId, subject, level);
+             emit compatibilityLevelReady(requestId, subject, compatibilityLevelIn(body));
          });
 }
 
@@ -183,4 +193,66 @@ void SchemaRegistryClient::registerSchema(quint64 requestId, const QString &subj
          [this, requestId, subject](const QByteArray &body) {
              emit registered(requestId, subject, QJsonDocument::fromJson(body).object().value(QStringLiteral("id")).toInt());
          });
+}
+
+namespace {
+// One catalog fetch in flight: what has come back, and how many answers are still awaited.
+struct CatalogFetch {
+    QList<RegistrySchema> schemas;
+    QMap<QString, QString> levels;
+    QStringList problems;
+    int pending = 0;
+};
+} // namespace
+
+void SchemaRegistryClient::fetchCatalog(quint64 requestId)
+{
+    send(requestId, "GET", QStringLiteral("/subjects"), {}, {}, [this, requestId](const QByteArray &body) {
+        auto fetch = std::make_shared<CatalogFetch>();
+        const auto finishOne = [this, requestId, fetch] {
+            if (--fetch->pending == 0)
+                emit catalogFetched(requestId, fetch->schemas, fetch->levels, fetch->problems);
+        };
+        const auto problem = [fetch, finishOne](const QString &subject) {
+            return [fetch, finishOne, subject](const SchemaRegistryError &error) {
+                fetch->problems << subject + QStringLiteral(": ") + error.meaning;
+                finishOne();
+            };
+        };
+        const QJsonArray subjects = QJsonDocument::fromJson(body).array();
+        if (subjects.isEmpty()) {
+            emit catalogFetched(requestId, {}, {}, {});
+            return;
+        }
+        fetch->pending = int(subjects.size()) * 2; // versions and level of each
+        for (const auto &value : subjects) {
+            const QString subject = value.toString();
+            send(requestId, "GET", QStringLiteral("/subjects/%1/versions").arg(encoded(subject)), {}, {},
+                 [this, requestId, fetch, subject, finishOne, problem](const QByteArray &answer) {
+                     const QJsonArray versions = QJsonDocument::fromJson(answer).array();
+                     fetch->pending += int(versions.size());
+                     for (const auto &version : versions) {
+                         send(requestId, "GET",
+                              QStringLiteral("/subjects/%1/versions/%2").arg(encoded(subject)).arg(version.toInt()), {}, {},
+                              [fetch, finishOne](const QByteArray &schemaAnswer) {
+                                  const QJsonObject json = QJsonDocument::fromJson(schemaAnswer).object();
+                                  fetch->schemas.append({json.value(QStringLiteral("subject")).toString(),
+                                                         json.value(QStringLiteral("version")).toInt(),
+                                                         json.value(QStringLiteral("id")).toInt(),
+                                                         json.value(QStringLiteral("schema")).toString()});
+                                  finishOne();
+                              },
+                              problem(subject));
+                     }
+                     finishOne();
+                 },
+                 problem(subject));
+            send(requestId, "GET", QStringLiteral("/config/") + encoded(subject), QStringLiteral("defaultToGlobal=true"), {},
+                 [fetch, subject, finishOne](const QByteArray &answer) {
+                     fetch->levels.insert(subject, compatibilityLevelIn(answer));
+                     finishOne();
+                 },
+                 problem(subject));
+        }
+    });
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QList>
+#include <QMap>
 #include <QObject>
 #include <QSslConfiguration>
 #include <QString>
@@ -61,6 +62,10 @@ public slots:
     // the subject's level compares with (…/versions?verbose=true).
     void checkCompatibility(quint64 requestId, const QString &subject, const QString &version, const QString &schema);
     void registerSchema(quint64 requestId, const QString &subject, const QString &schema);
+    // Every subject, every version's schema and each subject's compatibility level (defaultToGlobal),
+    // for the schema viewer. A subject that cannot be read is left out and named in `problems`;
+    // only an unreadable subject list fails the whole fetch.
+    void fetchCatalog(quint64 requestId);
 
 signals:
     void subjectsReady(quint64 requestId, const QStringList &subjects);
@@ -69,12 +74,16 @@ signals:
     void compatibilityLevelReady(quint64 requestId, const QString &subject, const QString &level);
     void compatibilityChecked(quint64 requestId, const QString &subject, bool compatible, const QStringList &messages);
     void registered(quint64 requestId, const QString &subject, int id);
+    void catalogFetched(quint64 requestId, const QList<RegistrySchema> &schemas, const QMap<QString, QString> &levels,
+                        const QStringList &problems);
     void failed(quint64 requestId, const SchemaRegistryError &error);
 
 private:
     using Handler = std::function<void(const QByteArray &body)>;
+    using FailureHandler = std::function<void(const SchemaRegistryError &error)>;
+    // A failure goes to onFailure when given, else out as failed(requestId, ...).
     void send(quint64 requestId, const QByteArray &verb, const QString &path, const QString &query,
-              const QByteArray &body, Handler onSuccess);
+              const QByteArray &body, Handler onSuccess, FailureHandler onFailure = {});
     QNetworkAccessManager *network();
 
     SchemaRegistrySettings m_settings;

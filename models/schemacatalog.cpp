@@ -22,6 +22,35 @@ SchemaCatalog SchemaCatalog::fromDirectory(const QString &directory)
     return catalog;
 }
 
+SchemaCatalog SchemaCatalog::fromRegistry(std::vector<CatalogEntry> entries, const QHash<QString, QString> &levels)
+{
+    SchemaCatalog catalog;
+    for (CatalogEntry &entry : entries) {
+        try {
+            entry.schema = AvroSchema::parse(entry.schemaText.toStdString());
+        } catch (const AvroSchemaError &e) {
+            catalog.m_errors << QStringLiteral("%1 v%2: %3").arg(entry.subject).arg(entry.version).arg(QString::fromUtf8(e.what()));
+            continue;
+        }
+        catalog.m_entries.push_back(std::move(entry));
+    }
+    catalog.sortEntries();
+    for (auto it = levels.cbegin(); it != levels.cend(); ++it) {
+        if (const auto mode = compatibilityModeFromName(it.value().toStdString()))
+            catalog.m_compatibility.insert(it.key(), *mode);
+        else
+            catalog.m_errors << QStringLiteral("%1: unknown compatibility level `%2`").arg(it.key(), it.value());
+    }
+    return catalog;
+}
+
+void SchemaCatalog::sortEntries()
+{
+    std::sort(m_entries.begin(), m_entries.end(), [](const CatalogEntry &a, const CatalogEntry &b) {
+        return a.subject != b.subject ? a.subject < b.subject : a.version < b.version;
+    });
+}
+
 void SchemaCatalog::load(const QString &directory)
 {
     static const QRegularExpression pattern(QStringLiteral("^(.+)\\.v([0-9]+)\\.avsc$"));
@@ -53,9 +82,7 @@ void SchemaCatalog::load(const QString &directory)
         }
         m_entries.push_back(std::move(entry));
     }
-    std::sort(m_entries.begin(), m_entries.end(), [](const CatalogEntry &a, const CatalogEntry &b) {
-        return a.subject != b.subject ? a.subject < b.subject : a.version < b.version;
-    });
+    sortEntries();
     for (std::size_t i = 0; i < m_entries.size(); ++i)
         m_entries[i].id = int(i) + 1;
     loadCompatibility(dir.filePath(QStringLiteral("compatibility.json")));
@@ -95,9 +122,9 @@ const CatalogEntry *SchemaCatalog::find(const QString &subject, int version) con
 
 const CatalogEntry *SchemaCatalog::byId(int id) const
 {
-    if (id < 1 || std::size_t(id) > m_entries.size())
-        return nullptr;
-    return &m_entries[std::size_t(id) - 1];
+    // A registry's ids need not follow subject order, nor be dense.
+    const auto found = std::find_if(m_entries.begin(), m_entries.end(), [id](const CatalogEntry &e) { return e.id == id; });
+    return found == m_entries.end() ? nullptr : &*found;
 }
 
 std::vector<SchemaVersionRef> SchemaCatalog::history(const QString &subject) const

@@ -30,6 +30,9 @@ public:
     static SchemaCatalog bundled();
     // Every *.avsc in a directory (tests point this at resources/schemas in the source tree).
     static SchemaCatalog fromDirectory(const QString &directory);
+    // What a schema registry holds: entries with subject, version, id and schemaText (parsed here; one
+    // that does not parse is left out and named in errors()), and each subject's level by name.
+    static SchemaCatalog fromRegistry(std::vector<CatalogEntry> entries, const QHash<QString, QString> &levels);
 
     bool isEmpty() const { return m_entries.empty(); }
     QStringList subjects() const;                       // sorted
@@ -51,6 +54,7 @@ public:
 private:
     void load(const QString &directory);
     void loadCompatibility(const QString &path);
+    void sortEntries();
     std::vector<CatalogEntry> m_entries;
     CompatibilityMode m_defaultCompatibility = CompatibilityMode::Backward;
     QHash<QString, CompatibilityMode> m_compatibility;

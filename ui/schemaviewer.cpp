@@ -48,6 +48,10 @@ SchemaViewer::SchemaViewer(SchemaCatalog catalog, QWidget *parent) : QWidget(par
     auto *left = new QWidget(this);
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
+    m_source = new QLabel(tr("Bundled schemas (a local, read-only registry)"), left);
+    m_source->setObjectName(QStringLiteral("schemaSource"));
+    m_source->setWordWrap(true);
+    leftLayout->addWidget(m_source);
     leftLayout->addWidget(new QLabel(tr("Subjects"), left));
     leftLayout->addWidget(m_filter);
     leftLayout->addWidget(m_subjectList);
@@ -174,6 +178,17 @@ void SchemaViewer::setCatalog(SchemaCatalog catalog)
 {
     m_catalog = std::move(catalog);
     fillSubjects();
+}
+
+void SchemaViewer::setSource(const QString &description, bool problem)
+{
+    m_source->setText(description);
+    m_source->setStyleSheet(problem ? QStringLiteral("color: #b00020;") : QString());
+}
+
+QString SchemaViewer::sourceText() const
+{
+    return m_source->text();
 }
 
 void SchemaViewer::setRegistryAvailable(bool available, const QString &registryName)

@@ -27,6 +27,9 @@ public:
     ~SchemaViewer() override;
 
     void setCatalog(SchemaCatalog catalog);
+    // Where the catalog came from ("Bundled schemas", "From the registry at ..."), in red for a problem.
+    void setSource(const QString &description, bool problem = false);
+    QString sourceText() const;
     const SchemaCatalog &catalog() const { return m_catalog; }
     // Whether a registry answers compatibility checks beside Vigil's; off by default.
     void setRegistryAvailable(bool available, const QString &registryName = {});
@@ -69,6 +72,7 @@ private:
     QTabWidget *m_tabs = nullptr;
     QComboBox *m_version = nullptr;
     QLabel *m_compatibility = nullptr;
+    QLabel *m_source = nullptr;
     SchemaTreeModel *m_treeModel = nullptr;
     QTreeView *m_tree = nullptr;
     QPlainTextEdit *m_json = nullptr;

@@ -6,6 +6,7 @@
 // module, not as a runnable jar. So this fixture (a QTcpServer speaking HTTP/1.1) serves the responses
 // Confluent documents for each endpoint, including its error bodies {"error_code", "message"}, and
 // records what the client sent (paths, query, Authorization, body).
+#include "schemacatalog.h"
 #include "schemaregistryclient.h"
 
 #include <QJsonDocument>
@@ -113,6 +114,10 @@ private:
             return {200, "[1,2]"};
         if (r.method == "GET" && path == "/subjects/healthcare.labs.results-value/versions/2")
             return {200, R"({"subject":"healthcare.labs.results-value","version":2,"id":7,"schema":")" + schema + "\"}"};
+        if (r.method == "GET" && path == "/subjects/healthcare.labs.results-value/versions/1")
+            return {200, R"({"subject":"healthcare.labs.results-value","version":1,"id":6,"schema":")" + schema + "\"}"};
+        if (r.method == "GET" && path.startsWith("/subjects/healthcare.adt.events-value"))
+            return error(404, 40401, "Subject 'healthcare.adt.events-value' not found.");
         if (r.method == "GET" && path == "/subjects/healthcare.labs.results-value/versions/9")
             return error(404, 40402, "Version 9 not found.");
         if (r.method == "GET" && path.startsWith("/subjects/nope"))
@@ -288,6 +293,37 @@ private slots:
         QMetaObject::invokeMethod(c, [c] { c->fetchSubjects(2); }, Qt::QueuedConnection);
         QVERIFY(subjects.wait(20'000));
         QCOMPARE(m_fixture->seen.last().authorization, "Basic " + QByteArray("vigil:s3cret").toBase64());
+    }
+
+    // What the viewer shows with a registry: every subject's versions and level; a subject that cannot be
+    // read (deleted between the listing and the fetch) is named, not fatal.
+    void catalog()
+    {
+        SchemaRegistryClient *c = client({m_fixture->url(), {}, {}, {}, 15'000});
+        QSignalSpy fetched(c, &SchemaRegistryClient::catalogFetched);
+        QMetaObject::invokeMethod(c, [c] { c->fetchCatalog(5); }, Qt::QueuedConnection);
+        QVERIFY(fetched.wait(20'000));
+        QCOMPARE(fetched.first().at(0).toULongLong(), 5u);
+        const auto schemas = fetched.first().at(1).value<QList<RegistrySchema>>();
+        const auto levels = fetched.first().at(2).value<QMap<QString, QString>>();
+        const QStringList problems = fetched.first().at(3).toStringList();
+        QCOMPARE(schemas.size(), 2);
+        QCOMPARE(levels.value(QStringLiteral("healthcare.labs.results-value")), QStringLiteral("FULL_TRANSITIVE"));
+        QCOMPARE(problems.size(), 2); // its versions and its level
+        QVERIFY2(problems.first().startsWith(QStringLiteral("healthcare.adt.events-value: subject not found")), qPrintable(problems.first()));
+
+        std::vector<CatalogEntry> entries;
+        for (const RegistrySchema &s : schemas)
+            entries.push_back({s.subject, s.version, s.id, s.schema, {}});
+        const SchemaCatalog catalog =
+            SchemaCatalog::fromRegistry(std::move(entries), QHash<QString, QString>(levels.keyValueBegin(), levels.keyValueEnd()));
+        QVERIFY2(catalog.errors().isEmpty(), qPrintable(catalog.errors().join(u'\n')));
+        QCOMPARE(catalog.subjects(), QStringList{QStringLiteral("healthcare.labs.results-value")});
+        QCOMPARE(catalog.versions(QStringLiteral("healthcare.labs.results-value")), QList<int>({1, 2}));
+        QCOMPARE(catalog.byId(7)->version, 2); // the registry's own ids
+        QCOMPARE(catalog.byId(6)->version, 1);
+        QVERIFY(!catalog.byId(1));
+        QCOMPARE(catalog.compatibility(QStringLiteral("healthcare.labs.results-value")), CompatibilityMode::FullTransitive);
     }
 
     // HTTPS with the registry's certificate trusted through SchemaRegistrySettings::tls, and refused
