@@ -95,6 +95,8 @@ Console::Console(const CommandLine &line) : m_config(line.config)
     if (line.evaluate)
         startEvaluator(line);
     startWalls(line);
+    // Avro values decode by the registry's ids once its schemas are read, else by the bundled ones.
+    m_decodingSchemas = std::make_shared<SharedCatalog>(line.schemaRegistry.isEmpty() ? SchemaCatalog::bundled() : SchemaCatalog());
     startTopics();
     startSchemas(line);
 
@@ -171,12 +173,12 @@ void Console::startTopics()
     QObject::connect(inspector, &KafkaWorker::errorOccurred, m_status.get(), &ClusterStatus::recordError);
     m_inspectorThread = std::make_unique<WorkerThread>(inspector, QStringLiteral("cluster inspector"));
 
-    // Avro values decode through the bundled schemas; what the produce pane sends must fit its topic's schema.
+    // Avro values decode by the current catalog (m_decodingSchemas); what is produced must fit the bundled schemas.
     BrowserSettings browserSettings;
     browserSettings.config = m_config;
     browserSettings.enforcer = SchemaEnforcer::bundled();
-    browserSettings.schemas = [enforcer = browserSettings.enforcer](int id) -> std::optional<std::string> {
-        if (const CatalogEntry *entry = enforcer->catalog().byId(id))
+    browserSettings.schemas = [decoding = m_decodingSchemas](int id) -> std::optional<std::string> {
+        if (const CatalogEntry *entry = decoding->get()->byId(id))
             return entry->schemaText.toStdString();
         return std::nullopt;
     };
@@ -240,7 +242,7 @@ void Console::startSchemas(const CommandLine &line)
     // The viewer shows what the registry holds, its subjects' own levels included.
     const QString registryName = settings.url.toDisplayString();
     QObject::connect(registry, &SchemaRegistryClient::catalogFetched, viewer,
-                     [viewer, registryName](quint64, const QList<RegistrySchema> &schemas, const QMap<QString, QString> &levels,
+                     [viewer, registryName, decoding = m_decodingSchemas](quint64, const QList<RegistrySchema> &schemas, const QMap<QString, QString> &levels,
                                             const QStringList &problems) {
                          std::vector<CatalogEntry> entries;
                          for (const RegistrySchema &s : schemas)
@@ -254,6 +256,7 @@ void Console::startSchemas(const CommandLine &line)
                                                true);
                              return;
                          }
+                         decoding->set(catalog);
                          viewer->setCatalog(std::move(catalog));
                          viewer->setSource(QObject::tr("From the registry at %1").arg(registryName)
                                                + (unread.isEmpty() ? QString() : QObject::tr(" · not read: %1").arg(unread.join(QStringLiteral("; ")))),

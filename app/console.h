@@ -21,6 +21,7 @@ class WallState;
 class WallWindow;
 class WorkerThread;
 class ClusterHealthView;
+class SharedCatalog;
 class KafkaWorker;
 
 // The composition root of the desktop console: the cluster (embedded or real), the workers on
@@ -64,6 +65,7 @@ private:
     bool m_censusChanged = false;
     std::vector<std::unique_ptr<WallWindow>> m_wallWindows;
     std::unique_ptr<QThread> m_registryThread;
+    std::shared_ptr<SharedCatalog> m_decodingSchemas;
     std::unique_ptr<WorkerThread> m_inspectorThread;
     std::unique_ptr<WorkerThread> m_browserThread;
 

@@ -4,9 +4,11 @@
 #include "schemacompatibility.h"
 
 #include <QHash>
+#include <QMutex>
 #include <QString>
 #include <QStringList>
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -59,4 +61,26 @@ private:
     CompatibilityMode m_defaultCompatibility = CompatibilityMode::Backward;
     QHash<QString, CompatibilityMode> m_compatibility;
     QStringList m_errors;
+};
+
+// A catalog that one thread replaces while others read it (the registry's arrives after start; the
+// message browser's worker decodes with whichever is current). Readers keep the snapshot they got.
+class SharedCatalog {
+public:
+    explicit SharedCatalog(SchemaCatalog catalog = {}) : m_catalog(std::make_shared<const SchemaCatalog>(std::move(catalog))) {}
+    void set(SchemaCatalog catalog)
+    {
+        auto next = std::make_shared<const SchemaCatalog>(std::move(catalog));
+        QMutexLocker lock(&m_mutex);
+        m_catalog = std::move(next);
+    }
+    std::shared_ptr<const SchemaCatalog> get() const
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_catalog;
+    }
+
+private:
+    mutable QMutex m_mutex;
+    std::shared_ptr<const SchemaCatalog> m_catalog;
 };

@@ -1,4 +1,5 @@
 // The console's main window, offscreen, on the embedded cluster with the simulated hospital.
+#include "clusterhealthview.h"
 #include "clusterstatus.h"
 #include "commandline.h"
 #include "console.h"
@@ -6,6 +7,7 @@
 #include "feedmodel.h"
 #include "mainwindow.h"
 #include "pipelinehealth.h"
+#include "schemaviewer.h"
 #include "thresholdeditor.h"
 #include "thresholdrulesmodel.h"
 #include "unitoverviewmodel.h"
@@ -18,11 +20,26 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QTableView>
+#include <QTcpServer>
 #include <QtTest>
 
 class TestMainWindow final : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void saysWhenTheSchemaRegistryCannotBeRead()
+    {
+        QTcpServer closed; // a port where nothing listens
+        QVERIFY(closed.listen(QHostAddress::LocalHost));
+        const QString url = QStringLiteral("http://127.0.0.1:%1").arg(closed.serverPort());
+        closed.close();
+        Console console(CommandLine::parse({"vigil", "--serve-wall", "off", "--schema-registry", url}));
+        auto *viewer = console.window()->findChild<SchemaViewer *>();
+        QVERIFY(viewer);
+        QTRY_VERIFY_WITH_TIMEOUT(viewer->sourceText().contains(QStringLiteral("the registry could not be read")), 30'000);
+        QVERIFY2(viewer->sourceText().contains(QStringLiteral("registry unreachable")), qPrintable(viewer->sourceText()));
+        QVERIFY(!viewer->catalog().isEmpty()); // the bundled schemas stay browsable
+    }
+
     void opensOnTheEmbeddedClusterAndTheFeedFills()
     {
         Console console(CommandLine::parse({"vigil", "--rate", "60000", "--serve-wall", "127.0.0.1:0"}));
@@ -69,6 +86,17 @@ private Q_SLOTS:
         const QString screenshotDir = qEnvironmentVariable("VIGIL_SCREENSHOT_DIR");
         if (!screenshotDir.isEmpty())
             QVERIFY(window->grab().save(screenshotDir + QStringLiteral("/console-dashboard.png")));
+
+        // Cluster health lists Vigil's own clients from their statistics: the feed, the evaluator's
+        // consumer and producer, the simulator and the inspector.
+        auto *health = window->findChild<ClusterHealthView *>();
+        QVERIFY(health);
+        const auto clientNamed = [health](const QString &prefix) {
+            const auto rows = health->clients().rows();
+            return std::any_of(rows.begin(), rows.end(), [&](const ClientHealthRow &r) { return r.name.startsWith(prefix); });
+        };
+        for (const char *client : {"vigil-feed", "vigil-evaluator", "vigil-simulator", "vigil-inspector"})
+            QTRY_VERIFY2_WITH_TIMEOUT(clientNamed(QString::fromLatin1(client)), client, 30'000);
 
         // The informaticist lowers the potassium high limit and sees what it would change
         // among the results the running evaluator has seen, before applying anything.
