@@ -77,8 +77,7 @@ SchemaViewer::SchemaViewer(SchemaCatalog catalog, QWidget *parent) : QWidget(par
     versionRow->addWidget(new QLabel(tr("Version"), schemaTab));
     versionRow->addWidget(m_version);
     versionRow->addSpacing(20);
-    versionRow->addWidget(m_compatibility);
-    versionRow->addStretch();
+    versionRow->addWidget(m_compatibility, 1); // the rest of the row: the level's name is never cut
     auto *schemaLayout = new QVBoxLayout(schemaTab);
     schemaLayout->addLayout(versionRow);
     schemaLayout->addWidget(schemaSplit);
