@@ -407,8 +407,9 @@ void ClusterInspector::readConfigs(ClusterSnapshot &snapshot)
 
 void ClusterInspector::readDrift(ClusterSnapshot &snapshot)
 {
-    // The layout changes rarely; compare on the first refresh and every twelfth after it.
-    if (m_settings.checkLayoutDrift && m_refreshes % 12 == 0) {
+    // The layout changes rarely; compare on the first refresh and every twelfth after it, and not while
+    // the cluster leaves DescribeConfigs unanswered (each check would spend a timeout to learn nothing).
+    if (m_settings.checkLayoutDrift && m_refreshes % 12 == 0 && (m_refreshes == 0 || snapshot.configsAnswered)) {
         m_drift.clear();
         m_driftNote.clear();
         try {

@@ -33,14 +33,28 @@ class TestMessageBrowser final : public QObject {
         settings.requestTimeoutMs = 20'000;
         return new MessageBrowser(settings);
     }
+    // The browser's first answer to `ask`, received on this thread (queued): an answer that comes
+    // before the wait begins is kept, which QSignalSpy::wait across threads would miss.
+    template <typename Result>
+    static std::optional<Result> answer(MessageBrowser *browser, void (MessageBrowser::*signal)(const Result &),
+                                        const std::function<void()> &ask, int timeoutMs = 30'000)
+    {
+        std::optional<Result> result;
+        QObject context;
+        QObject::connect(browser, signal, &context, [&result](const Result &r) {
+            if (!result)
+                result = r;
+        });
+        QMetaObject::invokeMethod(browser, ask, Qt::QueuedConnection);
+        (void)QTest::qWaitFor([&] { return result.has_value(); }, timeoutMs); // nullopt tells the caller
+        return result;
+    }
+
     template <typename... Args>
     static BrowsePage page(MessageBrowser *browser, void (MessageBrowser::*slot)(Args...), std::decay_t<Args>... args)
     {
-        QSignalSpy spy(browser, &MessageBrowser::pageReady);
-        QMetaObject::invokeMethod(browser, [=] { (browser->*slot)(args...); }, Qt::QueuedConnection);
-        if (!spy.wait(60'000))
-            return {0, {}, false, false, QStringLiteral("no page")};
-        return spy.takeFirst().first().value<BrowsePage>();
+        const auto page = answer(browser, &MessageBrowser::pageReady, [=] { (browser->*slot)(args...); }, 60'000);
+        return page ? *page : BrowsePage{0, {}, false, false, QStringLiteral("no page")};
     }
 
 private slots:
@@ -88,9 +102,14 @@ private slots:
         request.start = BrowseRequest::Start::Timestamp;
         request.timestampMs = base + 200 * 1000 - 500;
         p = page(browser, &MessageBrowser::browse, quint64(4), request);
+        if (!cluster.isReal()) {
+            // librdkafka 2.0.2's mock answers ListOffsets only for earliest and latest: said, not shown as an empty end.
+            QVERIFY2(p.error.startsWith(QStringLiteral("this cluster cannot look offsets up by time")), qPrintable(p.error));
+            QVERIFY(p.messages.isEmpty());
+            QVERIFY(thread.stop(30'000));
+            return;
+        }
         QVERIFY2(p.error.isEmpty(), qPrintable(p.error));
-        QEXPECT_FAIL("embedded", "librdkafka 2.0.2's mock answers ListOffsets only for earliest and latest, not a timestamp "
-                     "(offsets-for-times gives -1, so the page starts at the end); works on the real broker", Abort);
         QVERIFY2(!p.messages.isEmpty(), qPrintable(p.error));
         QCOMPARE(p.messages.first().record.offset, 200);
         QVERIFY2(!p.messages.isEmpty(), qPrintable(p.error));
@@ -165,22 +184,21 @@ private slots:
         cluster.createTopic(target, 1);
         auto *browser = newBrowser(cluster);
         WorkerThread thread(browser, QStringLiteral("browser"));
-        QSignalSpy produced(browser, &MessageBrowser::produced);
         ProduceRequest bad;
         bad.topic = source;
         bad.value = "{not json";
-        QMetaObject::invokeMethod(browser, [=] { browser->produce(bad); }, Qt::QueuedConnection);
-        QVERIFY(produced.wait(30'000));
-        QVERIFY(!produced.takeFirst().first().value<ProduceResult>().error.isEmpty());
+        const auto refusedBad = answer(browser, &MessageBrowser::produced, [=] { browser->produce(bad); });
+        QVERIFY(refusedBad);
+        QVERIFY(!refusedBad->error.isEmpty());
 
         ProduceRequest good;
         good.topic = source;
         good.key = "pat-42";
         good.headers = {{"origin", "vigil-test"}};
         good.value = R"({"resourceType":"Patient","id":"pat-42"})";
-        QMetaObject::invokeMethod(browser, [=] { browser->produce(good); }, Qt::QueuedConnection);
-        QVERIFY(produced.wait(30'000));
-        const ProduceResult sent = produced.takeFirst().first().value<ProduceResult>();
+        const auto answered = answer(browser, &MessageBrowser::produced, [=] { browser->produce(good); });
+        QVERIFY(answered);
+        const ProduceResult sent = *answered;
         QVERIFY2(sent.error.isEmpty(), qPrintable(sent.error));
         QCOMPARE(sent.offset, 0);
 
@@ -189,9 +207,9 @@ private slots:
         BrowsePage p = page(browser, &MessageBrowser::browse, quint64(1), request);
         QCOMPARE(p.messages.size(), 1);
         const BrowsedMessage original = p.messages.first();
-        QMetaObject::invokeMethod(browser, [=] { browser->republish(original, target); }, Qt::QueuedConnection);
-        QVERIFY(produced.wait(30'000));
-        QVERIFY(produced.takeFirst().first().value<ProduceResult>().error.isEmpty());
+        const auto republished = answer(browser, &MessageBrowser::produced, [=] { browser->republish(original, target); });
+        QVERIFY(republished);
+        QVERIFY2(republished->error.isEmpty(), qPrintable(republished->error));
         request.topic = target;
         p = page(browser, &MessageBrowser::browse, quint64(2), request);
         QCOMPARE(p.messages.size(), 1);
@@ -249,15 +267,14 @@ private slots:
         QVERIFY(p.messages[1].avroJson.isEmpty());
         QVERIFY2(p.messages[1].summary.contains(QStringLiteral("unknown schema id 999")), qPrintable(p.messages[1].summary));
 
-        QSignalSpy produced(browser, &MessageBrowser::produced);
         ProduceRequest noPatient;
         noPatient.topic = QStringLiteral("healthcare.labs.results");
         noPatient.value = R"({"resourceType":"Observation","id":"o9","status":"final",)"
                           R"("code":{"coding":[{"system":"http://loinc.org","code":"2823-3"}]},)"
                           R"("valueQuantity":{"value":6.8,"unit":"mmol/L"}})";
-        QMetaObject::invokeMethod(browser, [=] { browser->produce(noPatient); }, Qt::QueuedConnection);
-        QVERIFY(produced.wait(30'000));
-        const ProduceResult refused = produced.takeFirst().first().value<ProduceResult>();
+        const auto answeredNoPatient = answer(browser, &MessageBrowser::produced, [=] { browser->produce(noPatient); });
+        QVERIFY(answeredNoPatient);
+        const ProduceResult refused = *answeredNoPatient;
         QVERIFY2(refused.error.contains(QStringLiteral("patient")), qPrintable(refused.error));
         QCOMPARE(refused.offset, -1);
         QVERIFY(thread.stop(30'000));

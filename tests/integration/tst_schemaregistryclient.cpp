@@ -167,13 +167,20 @@ class TestSchemaRegistryClient final : public QObject {
         return c;
     }
 
+    // Received on this thread (queued): a failure reported before the wait begins (a refused
+    // connection is quick) is kept, which QSignalSpy::wait across threads would miss.
     static SchemaRegistryError waitForError(SchemaRegistryClient *c, const std::function<void()> &request)
     {
-        QSignalSpy failed(c, &SchemaRegistryClient::failed);
+        std::optional<SchemaRegistryError> failure;
+        QObject context;
+        QObject::connect(c, &SchemaRegistryClient::failed, &context, [&failure](quint64, const SchemaRegistryError &e) {
+            if (!failure)
+                failure = e;
+        });
         request();
-        if (!failed.wait(20'000))
+        if (!QTest::qWaitFor([&] { return failure.has_value(); }, 20'000))
             return {-1, 0, {}, QStringLiteral("no failure reported")};
-        return failed.first().at(1).value<SchemaRegistryError>();
+        return *failure;
     }
 
 private slots:
