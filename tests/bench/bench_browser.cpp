@@ -11,6 +11,7 @@
 // groups are deleted at the end. Prints figures; asserts nothing. Not a test.
 //
 //   QT_QPA_PLATFORM=offscreen build/bin/bench_browser [--records N] [--lag-seconds S]
+#include "benchsupport.h"
 #include "clusterhealthview.h"
 #include "clusterinspector.h"
 #include "consumer.h"
@@ -193,31 +194,6 @@ Partition fill(const QString &bootstrap, const QString &topic, int records)
     return partition;
 }
 
-QString createRealTopic(const QString &bootstrap, const QString &topic)
-{
-    Producer client(configFor(bootstrap));
-    char errstr[512];
-    rd_kafka_NewTopic_t *newTopic = rd_kafka_NewTopic_new(topic.toUtf8().constData(), 1, 1, errstr, sizeof errstr);
-    if (!newTopic)
-        return QString::fromUtf8(errstr);
-    RdQueuePtr queue(rd_kafka_queue_new(client.handle()));
-    rd_kafka_CreateTopics(client.handle(), &newTopic, 1, nullptr, queue.get());
-    rd_kafka_NewTopic_destroy(newTopic);
-    rd_kafka_event_t *event = rd_kafka_queue_poll(queue.get(), 30'000);
-    if (!event)
-        return QStringLiteral("no answer");
-    const QString error = rd_kafka_event_error(event) ? QString::fromUtf8(rd_kafka_event_error_string(event)) : QString();
-    rd_kafka_event_destroy(event);
-    for (int attempt = 0; attempt < 50; ++attempt) {
-        try {
-            if (partitionCountOf(client.handle(), topic.toStdString(), 2000) == 1)
-                return error;
-        } catch (const KafkaException &) {
-        }
-        QThread::msleep(200);
-    }
-    return error;
-}
 
 // ---- Seeks and filters: Vigil's message browser and kcat --------------------------------------------
 
@@ -802,7 +778,7 @@ int main(int argc, char **argv)
     const QString bootstrap = realBootstrap();
     if (bootstrap.isEmpty())
         return 0;
-    if (const QString error = createRealTopic(bootstrap, topic); !error.isEmpty()) {
+    if (const QString error = createRealTopic(configFor(bootstrap), topic, 1); !error.isEmpty()) {
         std::printf("\n[real] cannot create %s: %s\n", qPrintable(topic), qPrintable(error));
         return 0;
     }

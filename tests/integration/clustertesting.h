@@ -284,6 +284,22 @@ inline ReadResult readToEnd(Consumer &consumer, const Offsets &ends, int deadlin
     return result;
 }
 
+// Every committed record of a topic, read from its beginning to its current end (read_committed).
+inline QList<KafkaRecord> readTopic(const TestCluster &cluster, const QString &topic)
+{
+    Consumer consumer(consumerConfig(cluster, "reader-" + runId() + topic, "read_committed"));
+    Producer probe(cluster.config());
+    const Offsets ends = highWatermarks(probe.handle(), {topic});
+    Offsets start;
+    for (auto it = ends.begin(); it != ends.end(); ++it)
+        start.insert(it.key(), 0);
+    assignFrom(consumer, start);
+    const ReadResult read = readToEnd(consumer, ends);
+    if (!read.reachedEnd)
+        qWarning() << "did not reach the end of" << topic << read.missing << read.lastError;
+    return read.records;
+}
+
 inline QByteArray header(const KafkaRecord &record, const char *name)
 {
     for (const auto &h : record.headers) {

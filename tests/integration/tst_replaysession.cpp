@@ -81,20 +81,6 @@ QList<qint64> committed(const TestCluster &cluster, const QString &group, const 
     return offsets;
 }
 
-QList<KafkaRecord> readTopic(const TestCluster &cluster, const QString &topic)
-{
-    Consumer consumer(consumerConfig(cluster, "reader-" + runId() + topic, "read_committed"));
-    Producer probe(cluster.config());
-    const Offsets ends = highWatermarks(probe.handle(), {topic});
-    Offsets start;
-    for (auto it = ends.begin(); it != ends.end(); ++it)
-        start.insert(it.key(), 0);
-    assignFrom(consumer, start);
-    const ReadResult read = readToEnd(consumer, ends);
-    if (!read.reachedEnd)
-        qWarning() << "did not reach the end of" << topic << read.missing << read.lastError;
-    return read.records;
-}
 
 } // namespace
 

@@ -71,17 +71,6 @@ std::string labResult(const std::string &id, const std::string &patient, double 
            + R"(,"unit":"mmol/L","system":"http://unitsofmeasure.org","code":"mmol/L"}}})";
 }
 
-QList<KafkaRecord> readCommitted(const TestCluster &cluster, const QString &topic)
-{
-    Consumer consumer(consumerConfig(cluster, "reader-" + runId() + topic, "read_committed"));
-    Producer probe(cluster.config());
-    const Offsets ends = highWatermarks(probe.handle(), {topic});
-    Offsets start;
-    for (auto it = ends.begin(); it != ends.end(); ++it)
-        start.insert(it.key(), 0);
-    assignFrom(consumer, start);
-    return readToEnd(consumer, ends).records;
-}
 
 qint64 totalHigh(const TestCluster &cluster, const QString &topic)
 {
@@ -187,8 +176,8 @@ private Q_SLOTS:
         QCOMPARE(report.processed, 1);
         QCOMPARE(report.deadLetterEntries.first().reason, QStringLiteral("alert-refused"));
 
-        QVERIFY(readCommitted(*m_cluster, Alerts).isEmpty());
-        const QList<KafkaRecord> dead = readCommitted(*m_cluster, DeadLetters);
+        QVERIFY(readTopic(*m_cluster, Alerts).isEmpty());
+        const QList<KafkaRecord> dead = readTopic(*m_cluster, DeadLetters);
         QCOMPARE(dead.size(), 1);
         QCOMPARE(header(dead.first(), "vigil.dlq.reason"), QByteArray("alert-refused"));
         QVERIFY2(header(dead.first(), "vigil.dlq.message").contains("`ward_code` is missing"),
@@ -231,7 +220,7 @@ private Q_SLOTS:
         producer.produce(source.toStdString(), "nobody", labResult("obs-b", "", 4.2));
         producer.produce(source.toStdString(), "pat-c", labResult("obs-c", "pat-c", 4.3));
         QCOMPARE(producer.flush(10'000), 0);
-        const int labsBefore = int(readCommitted(*m_cluster, Labs).size());
+        const int labsBefore = int(readTopic(*m_cluster, Labs).size());
 
         ReplayRequest request;
         request.range.topics = {source};
@@ -248,7 +237,7 @@ private Q_SLOTS:
         QVERIFY2(result.skipped.firstKey().contains(QStringLiteral("names no patient")), qPrintable(result.skipped.firstKey()));
         QCOMPARE(result.skipped.first(), 1);
         QVERIFY2(result.message.contains(QStringLiteral("names no patient")), qPrintable(result.message));
-        QCOMPARE(readCommitted(*m_cluster, Labs).size(), labsBefore + 2);
+        QCOMPARE(readTopic(*m_cluster, Labs).size(), labsBefore + 2);
     }
 
     void browserRepublishRefusesWhatTheTargetSchemaRefuses()
