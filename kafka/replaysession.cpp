@@ -193,8 +193,8 @@ void ReplaySession::plan()
         for (std::size_t i = 0; i < partitions.size(); ++i) {
             int64_t low = 0;
             int64_t high = 0;
-            throwIfError(queryWatermarks(client, partitions[i].first.toUtf8().constData(),
-                                                          partitions[i].second, &low, &high, RequestTimeoutMs),
+            throwIfError(queryWatermarks(client, partitions[i].first.toUtf8().constData(), partitions[i].second, &low,
+                                         &high, RequestTimeoutMs),
                          tr("watermarks of %1[%2]").arg(partitions[i].first).arg(partitions[i].second));
             if (low < high && epoch[i] < 0)
                 m_filterByTime = true;
@@ -210,8 +210,7 @@ void ReplaySession::plan()
         const auto &[topic, partition] = partitions[i];
         int64_t low = 0;
         int64_t high = 0;
-        throwIfError(queryWatermarks(client, topic.toUtf8().constData(), partition, &low, &high,
-                                                      RequestTimeoutMs),
+        throwIfError(queryWatermarks(client, topic.toUtf8().constData(), partition, &low, &high, RequestTimeoutMs),
                      tr("watermarks of %1[%2]").arg(topic).arg(partition));
         auto resolve = [&](const ReplayBound &bound, bool isEnd, const std::vector<qint64> &times) -> qint64 {
             switch (bound.kind) {

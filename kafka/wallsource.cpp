@@ -151,8 +151,7 @@ void WallSource::decode(const KafkaRecord &record, WallBatch &batch)
 void WallSource::probeBrokers()
 {
     int64_t low = 0, high = 0;
-    const auto error = queryWatermarks(m_consumer->handle(), AlertsTopic.c_str(), 0, &low, &high,
-                                                        ProbeTimeoutMs);
+    const auto error = queryWatermarks(m_consumer->handle(), AlertsTopic.c_str(), 0, &low, &high, ProbeTimeoutMs);
     m_sinceHeard.restart(); // probe again only after another interval, answered or not
     if (error == RD_KAFKA_RESP_ERR_NO_ERROR)
         Q_EMIT heard(now());
