@@ -87,10 +87,6 @@ void ClusterInspector::start()
         if (!config.contains(QStringLiteral("statistics.interval.ms")))
             config.set(QStringLiteral("statistics.interval.ms"), QStringLiteral("500"));
         config.set(QStringLiteral("client.id"), QStringLiteral("vigil-inspector"));
-        // A request to a broker that went away is given up after the request timeout: librdkafka 2.0's
-        // watermark query otherwise waits for socket.timeout.ms (60 s), whatever timeout it was given.
-        if (!config.contains(QStringLiteral("socket.timeout.ms")))
-            config.set(QStringLiteral("socket.timeout.ms"), QString::number(m_settings.requestTimeoutMs));
         RdConfPtr conf = config.build();
         rd_kafka_conf_set_opaque(conf.get(), this);
         rd_kafka_conf_set_stats_cb(conf.get(), &ClusterInspector::statisticsCallback);
@@ -205,6 +201,7 @@ void ClusterInspector::refresh()
         readConfigs(snapshot);
         timed("configs");
         readDrift(snapshot);
+        timed("drift");
         readGroups(snapshot);
         timed("groups");
         readLagTimes(snapshot);
