@@ -32,7 +32,11 @@ QList<ConsoleAlert> ClientHealth::update(const ClientStatistics &statistics, qin
 
     QList<ConsoleAlert> changes;
     if (statistics.type == u"producer") {
-        changes = m_rules.observeClientErrors(name, statistics.failedDeliveries, nowMs);
+        // Rate and duration by the report's own clock (librdkafka's monotonic "ts": when the counter was
+        // read), not by when the report reached this thread; the alert is stamped with the wall time.
+        changes = m_rules.observeClientErrors(name, statistics.failedDeliveries, statistics.timestampUs / 1000);
+        for (auto &change : changes)
+            change.atMs = nowMs;
         row.produceErrorsPerSecond = m_rules.lastErrorRate(name);
         for (const auto &change : std::as_const(changes))
             row.erring = change.firing;
