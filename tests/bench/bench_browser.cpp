@@ -82,34 +82,19 @@ std::string patientOf(int n)
 // About 530 bytes of FHIR-looking JSON, like the feed's lab results.
 std::string observation(int n, qint64 timestampMs, std::mt19937 &random)
 {
-    static const char *codes[] = {"2823-3", "2951-2", "2345-7"};
-    static const char *displays[] = {"Potassium [Moles/volume] in Serum or Plasma", "Sodium [Moles/volume] in Serum or Plasma",
-                                     "Glucose [Mass/volume] in Serum or Plasma"};
-    static const char *units[] = {"mmol/L", "mmol/L", "mg/dL"};
-    static const double means[] = {4.3, 140, 110};
-    static const double spreads[] = {1.0, 8, 80};
-    const int kind = n % 3;
-    std::normal_distribution<double> value(means[kind], spreads[kind]);
-    char number[32];
-    std::snprintf(number, sizeof number, "%.2f", std::max(0.1, value(random)));
+    const BenchAnalyte &analyte = analyteOf(n);
+    const std::string number = drawnValue(analyte, random);
     const std::string id = "obs-" + std::to_string(n);
     const std::string patient = patientOf(n);
     const std::string when = isoTime(timestampMs);
     return "{\"event_type\":\"lab_result\",\"resource_type\":\"Observation\",\"resource_id\":\"" + id + "\",\"patient_id\":\""
            + patient + "\",\"timestamp\":\"" + when + "\",\"fhir_resource\":{\"resourceType\":\"Observation\",\"id\":\"" + id
            + "\",\"status\":\"final\",\"subject\":{\"reference\":\"Patient/" + patient + "\"},\"code\":{\"coding\":[{\"system\":\""
-           + LoincSystem + "\",\"code\":\"" + codes[kind] + "\",\"display\":\"" + displays[kind] + "\"}]},\"issued\":\"" + when
-           + "\",\"valueQuantity\":{\"value\":" + number + ",\"unit\":\"" + units[kind] + "\",\"system\":\"" + UcumSystem
-           + "\",\"code\":\"" + units[kind] + "\"}}}";
+           + LoincSystem + "\",\"code\":\"" + analyte.loinc + "\",\"display\":\"" + analyte.display + "\"}]},\"issued\":\"" + when
+           + "\",\"valueQuantity\":{\"value\":" + number + ",\"unit\":\"" + analyte.unit + "\",\"system\":\"" + UcumSystem
+           + "\",\"code\":\"" + analyte.unit + "\"}}}";
 }
 
-std::string loadAverage()
-{
-    QFile file(QStringLiteral("/proc/loadavg"));
-    if (!file.open(QIODevice::ReadOnly))
-        return "?";
-    return file.readLine().trimmed().toStdString();
-}
 
 // CPU seconds (user and system) of this process (RUSAGE_SELF) or of its waited-for children (RUSAGE_CHILDREN).
 double cpuSeconds(int who)

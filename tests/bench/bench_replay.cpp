@@ -44,30 +44,17 @@ const std::string UcumSystem = "http" "://unitsofmeasure.org";
 
 std::string record(int n, std::mt19937 &random)
 {
-    static const char *codes[] = {"2823-3", "2951-2", "2345-7"};
-    static const char *units[] = {"mmol/L", "mmol/L", "mg/dL"};
-    static const double means[] = {4.3, 140, 110};
-    static const double spreads[] = {1.0, 8, 80};
-    const int kind = n % 3;
-    std::normal_distribution<double> value(means[kind], spreads[kind]);
-    char number[32];
-    std::snprintf(number, sizeof number, "%.2f", std::max(0.1, value(random)));
+    const BenchAnalyte &analyte = analyteOf(n);
+    const std::string number = drawnValue(analyte, random);
     return "{\"event_type\":\"lab_result\",\"resource_type\":\"Observation\",\"resource_id\":\"obs-" + std::to_string(n)
            + "\",\"patient_id\":\"pat-" + std::to_string(n % 5000) + "\",\"timestamp\":\"2026-11-27T10:00:00Z\","
            + "\"fhir_resource\":{\"resourceType\":\"Observation\",\"id\":\"obs-" + std::to_string(n)
            + "\",\"status\":\"final\",\"subject\":{\"reference\":\"Patient/pat-" + std::to_string(n % 5000)
-           + "\"},\"code\":{\"coding\":[{\"system\":\"" + LoincSystem + "\",\"code\":\"" + codes[kind]
+           + "\"},\"code\":{\"coding\":[{\"system\":\"" + LoincSystem + "\",\"code\":\"" + analyte.loinc
            + "\"}]},\"issued\":\"2026-11-27T10:00:00Z\",\"valueQuantity\":{\"value\":" + number + ",\"unit\":\""
-           + units[kind] + "\",\"system\":\"" + UcumSystem + "\",\"code\":\"" + units[kind] + "\"}}}";
+           + analyte.unit + "\",\"system\":\"" + UcumSystem + "\",\"code\":\"" + analyte.unit + "\"}}}";
 }
 
-std::string loadAverage()
-{
-    QFile file(QStringLiteral("/proc/loadavg"));
-    if (!file.open(QIODevice::ReadOnly))
-        return "?";
-    return file.readLine().trimmed().toStdString();
-}
 
 struct Rate {
     qint64 records = 0;

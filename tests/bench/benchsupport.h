@@ -1,14 +1,56 @@
 #pragma once
 
-// What the benchmarks share: creating a topic on a real broker and waiting until it is led.
+// What the benchmarks share: the lab results they produce, the machine's load, and creating a topic on
+// a real broker.
 #include "clientconfig.h"
 #include "kafkaerror.h"
 #include "kafkahandles.h"
 #include "producer.h"
 #include "topicmetadata.h"
 
+#include <QFile>
 #include <QString>
 #include <QThread>
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+#include <string>
+
+// The analytes of the benchmarks' lab results, with a plausible spread of values.
+struct BenchAnalyte {
+    const char *loinc;
+    const char *display;
+    const char *unit;
+    double mean;
+    double spread;
+};
+inline constexpr BenchAnalyte BenchAnalytes[] = {
+    {"2823-3", "Potassium [Moles/volume] in Serum or Plasma", "mmol/L", 4.3, 1.0},
+    {"2951-2", "Sodium [Moles/volume] in Serum or Plasma", "mmol/L", 140, 8},
+    {"2345-7", "Glucose [Mass/volume] in Serum or Plasma", "mg/dL", 110, 80},
+};
+
+// Record n's analyte and a value for it, written with two decimals.
+inline const BenchAnalyte &analyteOf(int n)
+{
+    return BenchAnalytes[n % 3];
+}
+inline std::string drawnValue(const BenchAnalyte &analyte, std::mt19937 &random)
+{
+    std::normal_distribution<double> value(analyte.mean, analyte.spread);
+    char number[32];
+    std::snprintf(number, sizeof number, "%.2f", std::max(0.1, value(random)));
+    return number;
+}
+
+inline std::string loadAverage()
+{
+    QFile file(QStringLiteral("/proc/loadavg"));
+    if (!file.open(QIODevice::ReadOnly))
+        return "?";
+    return file.readLine().trimmed().toStdString();
+}
 
 // Creates `topic` (replication factor 1) and waits until its partitions are known; empty, else why not.
 inline QString createRealTopic(const ClientConfig &config, const QString &topic, int partitions)
