@@ -242,25 +242,21 @@ void Console::startSchemas(const CommandLine &line)
     // The viewer shows what the registry holds, its subjects' own levels included.
     const QString registryName = settings.url.toDisplayString();
     QObject::connect(registry, &SchemaRegistryClient::catalogFetched, viewer,
-                     [viewer, registryName, decoding = m_decodingSchemas](quint64, const QList<RegistrySchema> &schemas, const QMap<QString, QString> &levels,
-                                            const QStringList &problems) {
-                         std::vector<CatalogEntry> entries;
-                         for (const RegistrySchema &s : schemas)
-                             entries.push_back({s.subject, s.version, s.id, s.schema, {}});
-                         SchemaCatalog catalog = SchemaCatalog::fromRegistry(
-                             std::move(entries), QHash<QString, QString>(levels.keyValueBegin(), levels.keyValueEnd()));
+                     [viewer, registryName, decoding = m_decodingSchemas](quint64, const SchemaCatalog &catalog,
+                                                                          const QStringList &problems) {
                          const QStringList unread = problems + catalog.errors();
+                         const QString why = unread.join(QStringLiteral("; "));
                          if (catalog.isEmpty()) {
                              viewer->setSource(QObject::tr("Bundled schemas: the registry at %1 holds none Vigil can read").arg(registryName)
-                                                   + (unread.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(unread.join(QStringLiteral("; ")))),
+                                                   + (why.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(why)),
                                                true);
                              return;
                          }
                          decoding->set(catalog);
-                         viewer->setCatalog(std::move(catalog));
+                         viewer->setCatalog(catalog);
                          viewer->setSource(QObject::tr("From the registry at %1").arg(registryName)
-                                               + (unread.isEmpty() ? QString() : QObject::tr(" · not read: %1").arg(unread.join(QStringLiteral("; ")))),
-                                           !unread.isEmpty());
+                                               + (why.isEmpty() ? QString() : QObject::tr(" · not read: %1").arg(why)),
+                                           !why.isEmpty());
                      });
     QMetaObject::invokeMethod(registry, [registry] { registry->fetchCatalog(CatalogRequest); }, Qt::QueuedConnection);
 }

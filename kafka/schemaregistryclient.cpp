@@ -198,8 +198,8 @@ void SchemaRegistryClient::registerSchema(quint64 requestId, const QString &subj
 namespace {
 // One catalog fetch in flight: what has come back, and how many answers are still awaited.
 struct CatalogFetch {
-    QList<RegistrySchema> schemas;
-    QMap<QString, QString> levels;
+    std::vector<CatalogEntry> entries;
+    QHash<QString, QString> levels;
     QStringList problems;
     int pending = 0;
 };
@@ -211,7 +211,8 @@ void SchemaRegistryClient::fetchCatalog(quint64 requestId)
         auto fetch = std::make_shared<CatalogFetch>();
         const auto finishOne = [this, requestId, fetch] {
             if (--fetch->pending == 0)
-                emit catalogFetched(requestId, fetch->schemas, fetch->levels, fetch->problems);
+                emit catalogFetched(requestId, SchemaCatalog::fromRegistry(std::move(fetch->entries), fetch->levels),
+                                    fetch->problems);
         };
         const auto problem = [fetch, finishOne](const QString &subject) {
             return [fetch, finishOne, subject](const SchemaRegistryError &error) {
@@ -221,7 +222,7 @@ void SchemaRegistryClient::fetchCatalog(quint64 requestId)
         };
         const QJsonArray subjects = QJsonDocument::fromJson(body).array();
         if (subjects.isEmpty()) {
-            emit catalogFetched(requestId, {}, {}, {});
+            emit catalogFetched(requestId, SchemaCatalog(), {});
             return;
         }
         fetch->pending = int(subjects.size()) * 2; // versions and level of each
@@ -236,10 +237,10 @@ void SchemaRegistryClient::fetchCatalog(quint64 requestId)
                               QStringLiteral("/subjects/%1/versions/%2").arg(encoded(subject)).arg(version.toInt()), {}, {},
                               [fetch, finishOne](const QByteArray &schemaAnswer) {
                                   const QJsonObject json = QJsonDocument::fromJson(schemaAnswer).object();
-                                  fetch->schemas.append({json.value(QStringLiteral("subject")).toString(),
-                                                         json.value(QStringLiteral("version")).toInt(),
-                                                         json.value(QStringLiteral("id")).toInt(),
-                                                         json.value(QStringLiteral("schema")).toString()});
+                                  fetch->entries.push_back({json.value(QStringLiteral("subject")).toString(),
+                                                            json.value(QStringLiteral("version")).toInt(),
+                                                            json.value(QStringLiteral("id")).toInt(),
+                                                            json.value(QStringLiteral("schema")).toString(), {}});
                                   finishOne();
                               },
                               problem(subject));

@@ -1,7 +1,8 @@
 #pragma once
 
+#include "schemacatalog.h"
+
 #include <QList>
-#include <QMap>
 #include <QObject>
 #include <QSslConfiguration>
 #include <QString>
@@ -74,8 +75,9 @@ signals:
     void compatibilityLevelReady(quint64 requestId, const QString &subject, const QString &level);
     void compatibilityChecked(quint64 requestId, const QString &subject, bool compatible, const QStringList &messages);
     void registered(quint64 requestId, const QString &subject, int id);
-    void catalogFetched(quint64 requestId, const QList<RegistrySchema> &schemas, const QMap<QString, QString> &levels,
-                        const QStringList &problems);
+    // The registry's schemas as a catalog (ones that do not parse are in its errors()), and the subjects
+    // that could not be read, each "subject: why".
+    void catalogFetched(quint64 requestId, const SchemaCatalog &catalog, const QStringList &problems);
     void failed(quint64 requestId, const SchemaRegistryError &error);
 
 private:

@@ -311,19 +311,11 @@ private slots:
         QMetaObject::invokeMethod(c, [c] { c->fetchCatalog(5); }, Qt::QueuedConnection);
         QVERIFY(fetched.wait(20'000));
         QCOMPARE(fetched.first().at(0).toULongLong(), 5u);
-        const auto schemas = fetched.first().at(1).value<QList<RegistrySchema>>();
-        const auto levels = fetched.first().at(2).value<QMap<QString, QString>>();
-        const QStringList problems = fetched.first().at(3).toStringList();
-        QCOMPARE(schemas.size(), 2);
-        QCOMPARE(levels.value(QStringLiteral("healthcare.labs.results-value")), QStringLiteral("FULL_TRANSITIVE"));
+        const auto catalog = fetched.first().at(1).value<SchemaCatalog>();
+        const QStringList problems = fetched.first().at(2).toStringList();
+        QCOMPARE(catalog.entries().size(), std::size_t(2));
         QCOMPARE(problems.size(), 2); // its versions and its level
         QVERIFY2(problems.first().startsWith(QStringLiteral("healthcare.adt.events-value: subject not found")), qPrintable(problems.first()));
-
-        std::vector<CatalogEntry> entries;
-        for (const RegistrySchema &s : schemas)
-            entries.push_back({s.subject, s.version, s.id, s.schema, {}});
-        const SchemaCatalog catalog =
-            SchemaCatalog::fromRegistry(std::move(entries), QHash<QString, QString>(levels.keyValueBegin(), levels.keyValueEnd()));
         QVERIFY2(catalog.errors().isEmpty(), qPrintable(catalog.errors().join(u'\n')));
         QCOMPARE(catalog.subjects(), QStringList{QStringLiteral("healthcare.labs.results-value")});
         QCOMPARE(catalog.versions(QStringLiteral("healthcare.labs.results-value")), QList<int>({1, 2}));
