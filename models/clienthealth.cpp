@@ -2,8 +2,9 @@
 
 QString ClientHealth::nameOf(const ClientStatistics &statistics)
 {
-    // librdkafka's default client.id is "rdkafka", which says nothing.
-    if (statistics.clientId.isEmpty() || statistics.clientId == u"rdkafka")
+    // librdkafka names a client "<client.id>#producer-N"; its default client.id, "rdkafka", says nothing.
+    if (statistics.clientId.isEmpty() || statistics.clientId == u"rdkafka"
+        || statistics.client.startsWith(statistics.clientId + u'#'))
         return statistics.client;
     return QStringLiteral("%1 (%2)").arg(statistics.clientId, statistics.client);
 }

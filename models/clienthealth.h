@@ -9,7 +9,7 @@
 
 // One of Vigil's own Kafka clients as the cluster health view lists it.
 struct ClientHealthRow {
-    QString name;               // "vigil-evaluator (rdkafka#producer-2)"
+    QString name;               // "vigil-evaluator#producer-2"
     QString type;               // "producer", "consumer"
     int brokersUp = 0;
     int brokersTotal = 0;

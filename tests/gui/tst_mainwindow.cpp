@@ -97,6 +97,10 @@ private Q_SLOTS:
         };
         for (const char *client : {"vigil-feed", "vigil-evaluator", "vigil-simulator", "vigil-inspector"})
             QTRY_VERIFY2_WITH_TIMEOUT(clientNamed(QString::fromLatin1(client)), client, 30'000);
+        if (!screenshotDir.isEmpty()) {
+            navigation->setCurrentRow(int(areas.indexOf(QStringLiteral("Cluster health"))));
+            QVERIFY(window->grab().save(screenshotDir + QStringLiteral("/console-cluster-health.png")));
+        }
 
         // The informaticist lowers the potassium high limit and sees what it would change
         // among the results the running evaluator has seen, before applying anything.
