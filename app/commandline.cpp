@@ -1,10 +1,16 @@
 #include "commandline.h"
 
 #include "schemaenforcer.h"
+#include "secretmask.h"
 #include "thresholdset.h"
 
 #include <QCommandLineParser>
 #include <QMap>
+
+UsageError::UsageError(const std::string &what)
+    : std::runtime_error(SecretMask::masked(QString::fromStdString(what)).toStdString())
+{
+}
 
 namespace {
 
@@ -67,6 +73,10 @@ struct Options {
                                  QStringLiteral("Console: serve the wall feed on [address:]port (default "
                                                 "127.0.0.1:8765; 0.0.0.0:8765 for other machines; 'off')."),
                                  QStringLiteral("[address:]port")};
+    QCommandLineOption fullIdentifiers{QStringLiteral("wall-full-identifiers"),
+                                       QStringLiteral("Console: send remote wall displays full MRNs and patient, "
+                                                      "encounter and observation ids (default: masked as the board "
+                                                      "shows them; each display still gets its own unit only).")};
     QCommandLineOption schemaRegistry{QStringLiteral("schema-registry"),
                                       QStringLiteral("A Confluent-compatible schema registry (credentials as "
                                                      "https://user:password@host)."),
@@ -78,7 +88,8 @@ struct Options {
     {
         parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsCompactedShortOptions);
         parser.addOptions({bootstrap, property, config, simulate, evaluate, thresholds, check, rate, seed, brokers, wall, unit,
-                           feed, token, windowed, staleAfter, escalate, mrnDigits, linger, serveWall, schemaRegistry, help,
+                           feed, token, windowed, staleAfter, escalate, mrnDigits, linger, serveWall, fullIdentifiers,
+                           schemaRegistry, help,
                            version});
         parser.addPositionalArgument(QStringLiteral("command"),
                                      QStringLiteral("'broker' runs the embedded cluster headless; 'evaluate' runs "
@@ -147,6 +158,7 @@ void parseWall(const QCommandLineParser &parser, const Options &options, Command
     }
     if (parser.isSet(options.linger))
         wall.options.limits.resolvedLingerMs = qint64(positiveNumber(parser.value(options.linger), "--resolved-linger") * MinuteMs);
+    wall.fullIdentifiers = parser.isSet(options.fullIdentifiers);
     if (parser.isSet(options.serveWall)) {
         const QString text = parser.value(options.serveWall);
         if (text == u"off") {
@@ -207,6 +219,8 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     }
     if (line.wall.feed.isValid() && line.mode != Mode::Wall)
         throw UsageError("--feed goes with --wall");
+    if (line.wall.fullIdentifiers && line.mode != Mode::Console)
+        throw UsageError("--wall-full-identifiers goes with the console, which serves the wall feed");
     if (line.wall.feed.isValid() && parser.isSet(options.bootstrap))
         throw UsageError("a wall display reads either a cluster (--bootstrap) or a console's feed (--feed), not both");
 

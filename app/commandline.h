@@ -13,9 +13,10 @@
 
 #include <stdexcept>
 
+// Its message echoes what the user typed, so secrets in it are masked (SecretMask).
 class UsageError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit UsageError(const std::string &what);
 };
 
 // What the user asked for on the command line. Cluster options follow kcat and the Kafka CLI
@@ -47,6 +48,7 @@ struct CommandLine {
         bool serve = true;                // the console serves its board to remote displays
         QHostAddress serveAddress = QHostAddress::LocalHost;
         quint16 servePort = 8765;
+        bool fullIdentifiers = false;     // --wall-full-identifiers: remote displays get unmasked records
     } wall;
 
     // Throws UsageError or ConfigError with a message for the user.

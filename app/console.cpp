@@ -121,6 +121,14 @@ void Console::startEvaluator(const CommandLine &line)
     auto *job = new EvaluatorJob(settings);
     watchClientStatistics(job);
     QObject::connect(job, &EvaluatorJob::batchCommitted, m_pipelineHealth.get(), &PipelineHealth::record);
+    // A stopped evaluator is red in Pipeline health and FEED DOWN on every wall display.
+    QObject::connect(job, &EvaluatorJob::statusChanged, m_pipelineHealth.get(), [this](const EvaluatorStatus &status) {
+        m_pipelineHealth->setStatus(status);
+        if (m_wallState)
+            m_wallState->setEvaluationStopped(status.state == EvaluatorStatus::State::Stopped ? status.reason.toStdString()
+                                                                                             : std::string(),
+                                              now());
+    });
     QObject::connect(job, &EvaluatorJob::batchCommitted, m_deadLetters.get(), &DeadLetterModel::append);
     QObject::connect(job, &EvaluatorJob::batchCommitted, m_thresholdEditor, &ThresholdEditor::recordActivity);
     QObject::connect(job, &KafkaWorker::errorOccurred, m_status.get(), &ClusterStatus::recordError);
@@ -290,7 +298,10 @@ void Console::serveWallFeed(const CommandLine::Wall &wall, WallSetupView *setup)
         return;
     }
     m_wallToken = wall.token.isEmpty() ? newToken() : wall.token;
-    m_wallFeed = std::make_unique<WallFeedServer>(m_wallToken);
+    WallFeedServerOptions options;
+    options.labels = wall.options.labels; // a display receives as much of the MRN as the board shows
+    options.fullIdentifiers = wall.fullIdentifiers;
+    m_wallFeed = std::make_unique<WallFeedServer>(m_wallToken, options);
     if (!m_wallFeed->listen(wall.serveAddress, wall.servePort)) {
         setup->setFeed({}, {}, QObject::tr("The wall feed could not listen on %1:%2: %3")
                                    .arg(wall.serveAddress.toString()).arg(wall.servePort).arg(m_wallFeed->errorString()));
@@ -298,6 +309,8 @@ void Console::serveWallFeed(const CommandLine::Wall &wall, WallSetupView *setup)
         return;
     }
     setup->setFeed(m_wallFeed->url().toString(), m_wallToken, {});
+    if (wall.fullIdentifiers) // a reveal to every remote display: said where the operators look
+        qCWarning(lcWallFeed) << "the wall feed sends full patient identifiers (--wall-full-identifiers)";
     WallState *state = m_wallState.get();
     m_wallFeed->setSnapshotProvider([state] {
         return WallSnapshot{state->board().all(), state->census().all(), state->health(now())};

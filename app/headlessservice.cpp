@@ -5,14 +5,21 @@
 #include "simulatorpublisher.h"
 #include "workerthread.h"
 
+#include <QCoreApplication>
 #include <QTextStream>
 
 namespace {
 
+// Workers say each distinct failure once with a count (WarningThrottle), so this cannot flood.
+// Connected to the application object: the exit runs on the main thread's event loop.
 void reportErrors(KafkaWorker *worker, const QString &name)
 {
-    QObject::connect(worker, &KafkaWorker::errorOccurred, worker, [name](const ClientError &error) {
+    QObject::connect(worker, &KafkaWorker::errorOccurred, QCoreApplication::instance(), [name](const ClientError &error) {
         QTextStream(stderr) << "vigil: " << name << (error.fatal ? " stopped: " : ": ") << error.message << Qt::endl;
+        if (error.fatal) {
+            QTextStream(stderr) << "vigil: exiting with status 1 so that a supervisor can restart the service" << Qt::endl;
+            QCoreApplication::exit(1);
+        }
     });
 }
 

@@ -41,7 +41,8 @@ WallDisplay::WallDisplay(const CommandLine &line)
 
 void WallDisplay::connectFeed(const CommandLine::Wall &wall)
 {
-    m_client = std::make_unique<WallFeedClient>(wall.feed, wall.token);
+    // The console sends this unit's part of the board only (without a unit, the overview only).
+    m_client = std::make_unique<WallFeedClient>(wall.feed, wall.token, QString::fromStdString(wall.unit));
     WallFeedClient *client = m_client.get();
     WallState *state = m_state.get();
     QObject::connect(client, &WallFeedClient::snapshotReceived, state,

@@ -1,6 +1,7 @@
 #include "wallfeedclient.h"
 
 #include <QNetworkRequest>
+#include <QUrlQuery>
 #include <QWebSocket>
 
 #include <algorithm>
@@ -20,6 +21,17 @@ QUrl withFeedPath(QUrl url)
     return url;
 }
 
+QUrl withUnit(QUrl url, const QString &unit)
+{
+    if (unit.trimmed().isEmpty())
+        return url;
+    QUrlQuery query(url);
+    query.removeAllQueryItems(QStringLiteral("unit"));
+    query.addQueryItem(QStringLiteral("unit"), QString::fromUtf8(QUrl::toPercentEncoding(unit.trimmed())));
+    url.setQuery(query);
+    return url;
+}
+
 bool isBlank(const std::string &text)
 {
     return text.find_first_not_of(" \t\r\n") == std::string::npos;
@@ -28,7 +40,12 @@ bool isBlank(const std::string &text)
 } // namespace
 
 WallFeedClient::WallFeedClient(QUrl url, QString token, QObject *parent)
-    : QObject(parent), m_url(withFeedPath(std::move(url))), m_token(std::move(token))
+    : WallFeedClient(std::move(url), std::move(token), QString(), parent)
+{
+}
+
+WallFeedClient::WallFeedClient(QUrl url, QString token, const QString &unit, QObject *parent)
+    : QObject(parent), m_url(withUnit(withFeedPath(std::move(url)), unit)), m_token(std::move(token))
 {
     WallProtocol::registerMetaTypes();
     m_retry.setSingleShot(true);

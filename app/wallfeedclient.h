@@ -17,8 +17,10 @@ class WallFeedClient final : public QObject {
     Q_OBJECT
 public:
     // A URL without a path (ws://host:port) gets the feed's path, /wall. The token travels in the
-    // Authorization header, never in the URL.
+    // Authorization header, never in the URL. The unit goes as `?unit=…`: the console sends that
+    // unit's part of the board only; without one the display receives the overview only.
     WallFeedClient(QUrl url, QString token, QObject *parent = nullptr);
+    WallFeedClient(QUrl url, QString token, const QString &unit, QObject *parent = nullptr);
     ~WallFeedClient() override;
 
     void start(); // a URL that is not ws:// or wss:// is refused() at once

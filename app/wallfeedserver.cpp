@@ -1,5 +1,7 @@
 #include "wallfeedserver.h"
 
+#include "alertboard.h"
+
 #include <QDateTime>
 #include <QUrlQuery>
 #include <QWebSocket>
@@ -7,6 +9,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <utility>
 
 namespace {
@@ -15,6 +18,9 @@ namespace {
 constexpr quint64 MaxIncomingMessageBytes = 64 * 1024;
 // A refused peer that does not answer the close handshake is cut off after this.
 constexpr int RefusalGraceMs = 5000;
+// A display's set of known alert ids is rebuilt with its census; a unit whose census never changes
+// while alerts keep coming starts it afresh here (its alerts are then re-sent once, harmlessly).
+constexpr std::size_t MaxKnownAlertsPerDisplay = 2 * AlertBoardLimits{}.capacity;
 
 QString toQString(std::string_view text)
 {
@@ -27,13 +33,33 @@ QString peerOf(const QWebSocket &socket)
     return QStringLiteral("%1:%2").arg(socket.peerAddress().toString()).arg(socket.peerPort());
 }
 
+QString rateLimitMessage(const WallFeedServerOptions &options)
+{
+    const QString pace = options.actionRefillMs == 1000
+        ? QStringLiteral("one a second")
+        : QStringLiteral("one every %1 s").arg(options.actionRefillMs / 1000.0);
+    return QStringLiteral("too many actions from this display: at most %1 in a burst, then %2")
+        .arg(options.actionBurst)
+        .arg(pace);
+}
+
+std::unordered_set<std::string> idsOf(const std::vector<Alert> &alerts)
+{
+    std::unordered_set<std::string> ids;
+    for (const Alert &alert : alerts)
+        ids.insert(alert.alertId);
+    return ids;
+}
+
 } // namespace
 
 WallFeedServer::WallFeedServer(QString token, WallFeedServerOptions options, QObject *parent)
     : QObject(parent), m_token(std::move(token)), m_options(options),
-      m_server(new QWebSocketServer(QStringLiteral("Vigil wall feed"), QWebSocketServer::NonSecureMode, this))
+      m_server(new QWebSocketServer(QStringLiteral("Vigil wall feed"), QWebSocketServer::NonSecureMode, this)),
+      m_pseudonymKey(WallFeedView::newPseudonymKey())
 {
     WallProtocol::registerMetaTypes();
+    m_clock.start();
     connect(m_server, &QWebSocketServer::newConnection, this, &WallFeedServer::admit);
     connect(m_server, &QWebSocketServer::acceptError, this, [this](QAbstractSocket::SocketError) {
         qCWarning(lcWallFeed) << "wall feed cannot accept a display:" << m_server->errorString();
@@ -108,13 +134,96 @@ int WallFeedServer::refusedClients() const
 
 void WallFeedServer::publishAlerts(const std::vector<Alert> &alerts)
 {
-    if (!alerts.empty())
-        broadcast(WallProtocol::encodeAlerts(alerts));
+    if (alerts.empty())
+        return;
+    struct UnitPart {
+        QString frame; // empty: none of the alerts is the unit's
+        std::vector<std::string> ids;
+    };
+    std::map<std::string, UnitPart> parts; // every display of a unit sees the same part
+    const QList<QWebSocket *> clients = m_clients; // send() may drop one
+    for (QWebSocket *socket : clients) {
+        const auto found = m_displays.find(socket);
+        if (found == m_displays.end() || found->second.view.isOverview())
+            continue;
+        Display &display = found->second;
+        const auto [part, fresh] = parts.try_emplace(display.view.audience().unit);
+        if (fresh) {
+            const std::vector<Alert> ours = display.view.alerts(alerts, m_census);
+            for (const Alert &alert : ours)
+                part->second.ids.push_back(alert.alertId);
+            if (!ours.empty())
+                part->second.frame = QString::fromStdString(WallProtocol::encodeAlerts(ours));
+        }
+        if (part->second.frame.isEmpty())
+            continue;
+        if (display.alertIds.size() > MaxKnownAlertsPerDisplay)
+            display.alertIds.clear();
+        display.alertIds.insert(part->second.ids.begin(), part->second.ids.end());
+        send(socket, part->second.frame);
+    }
 }
 
 void WallFeedServer::publishCensus(const std::vector<CensusEntry> &census)
 {
-    broadcast(WallProtocol::encodeCensus(census));
+    m_census.replace(census);
+    sendViewOfCensus(census);
+}
+
+void WallFeedServer::sendViewOfCensus(const std::vector<CensusEntry> &census)
+{
+    std::map<std::string, std::vector<CensusEntry>> rowsOfUnit;
+    std::vector<QWebSocket *> changed;
+    const QList<QWebSocket *> clients = m_clients;
+    for (QWebSocket *socket : clients) {
+        const auto found = m_displays.find(socket);
+        if (found == m_displays.end() || found->second.view.isOverview())
+            continue;
+        Display &display = found->second;
+        auto rows = rowsOfUnit.find(display.view.audience().unit);
+        if (rows == rowsOfUnit.end())
+            rows = rowsOfUnit.emplace(display.view.audience().unit, display.view.census(census)).first;
+        if (rows->second == display.census)
+            continue; // another unit's change is no news here
+        display.census = rows->second;
+        if (send(socket, QString::fromStdString(WallProtocol::encodeCensus(rows->second))))
+            changed.push_back(socket);
+    }
+    if (!changed.empty())
+        sendAlertsThatMovedIn(changed);
+}
+
+// A transfer moves a patient's alerts to the new unit: its displays learn of them after the census
+// that placed them. (The old unit's displays place them elsewhere by the census they now have.)
+void WallFeedServer::sendAlertsThatMovedIn(const std::vector<QWebSocket *> &displays)
+{
+    if (!m_snapshotProvider)
+        return;
+    std::vector<Alert> board;
+    try {
+        board = m_snapshotProvider().alerts;
+    } catch (const std::exception &error) {
+        qCWarning(lcWallFeed) << "the board could not be read for the wall feed:" << error.what();
+        return;
+    }
+    std::map<std::string, std::vector<Alert>> alertsOfUnit;
+    for (QWebSocket *socket : displays) {
+        const auto found = m_displays.find(socket);
+        if (found == m_displays.end()) // dropped meanwhile
+            continue;
+        Display &display = found->second;
+        auto ours = alertsOfUnit.find(display.view.audience().unit);
+        if (ours == alertsOfUnit.end())
+            ours = alertsOfUnit.emplace(display.view.audience().unit, display.view.alerts(board, m_census)).first;
+        std::vector<Alert> news;
+        for (const Alert &alert : ours->second) {
+            if (!display.alertIds.contains(alert.alertId))
+                news.push_back(alert);
+        }
+        display.alertIds = idsOf(ours->second); // what is on the board now: bounded by it
+        if (!news.empty())
+            send(socket, QString::fromStdString(WallProtocol::encodeAlerts(news)));
+    }
 }
 
 void WallFeedServer::setFeedHealth(const FeedHealth &health)
@@ -149,11 +258,20 @@ void WallFeedServer::admit()
             refuse(socket, WallProtocol::WrongToken);
             continue;
         }
+        const QString unit = QUrlQuery(socket->requestUrl())
+                                 .queryItemValue(QStringLiteral("unit"), QUrl::FullyDecoded)
+                                 .trimmed();
+        if (std::size_t(unit.toUtf8().size()) > WallProtocol::MaxNameLength) {
+            refuse(socket, WallProtocol::UnitTooLong);
+            continue;
+        }
         socket->setMaxAllowedIncomingMessageSize(MaxIncomingMessageBytes);
         socket->setMaxAllowedIncomingFrameSize(MaxIncomingMessageBytes);
         connect(socket, &QWebSocket::textMessageReceived, this,
                 [this, socket](const QString &frame) { receive(socket, frame); });
         connect(socket, &QWebSocket::binaryMessageReceived, this, [this, socket](const QByteArray &) {
+            log(QtInfoMsg, socket->peerAddress().toString(), QStringLiteral("binary"),
+                QStringLiteral("binary frame from %1, not part of the wall protocol").arg(peerOf(*socket)));
             send(socket, QString::fromStdString(
                              WallProtocol::encodeError("binary frames are not part of the wall protocol")));
         });
@@ -163,8 +281,17 @@ void WallFeedServer::admit()
             socket->deleteLater();
             continue;
         }
+        const WallAudience audience{unit.toStdString(), m_options.fullIdentifiers, m_options.labels};
+        Display &display = m_displays
+                               .insert_or_assign(socket, Display{peerOf(*socket), socket->peerAddress().toString(),
+                                                                 WallFeedView(audience, m_pseudonymKey), {}, {},
+                                                                 double(std::max(0, m_options.actionBurst)), clockMs()})
+                               .first->second;
         m_clients.append(socket);
-        qCInfo(lcWallFeed) << "wall display connected from" << peerOf(*socket);
+        log(QtInfoMsg, display.address, QStringLiteral("connected"),
+            QStringLiteral("wall display connected from %1, %2")
+                .arg(display.peer, unit.isEmpty() ? QStringLiteral("no unit (overview only)")
+                                                  : QStringLiteral("unit %1").arg(unit)));
         Q_EMIT clientCountChanged(clientCount());
 
         WallSnapshot snapshot;
@@ -174,11 +301,18 @@ void WallFeedServer::admit()
             else
                 snapshot.health = m_health;
         } catch (const std::exception &error) {
-            qCWarning(lcWallFeed) << "no snapshot for a wall display:" << error.what();
+            log(QtWarningMsg, display.address, QStringLiteral("snapshot"),
+                QStringLiteral("no snapshot for the wall display at %1: %2").arg(display.peer, QString::fromUtf8(error.what())));
             socket->close(QWebSocketProtocol::CloseCodeBadOperation, QStringLiteral("snapshot unavailable"));
             continue;
         }
-        send(socket, QString::fromStdString(WallProtocol::encodeSnapshot(snapshot)));
+        if (m_snapshotProvider) // the freshest census there is
+            m_census.replace(snapshot.census);
+        WallSnapshot view{display.view.alerts(snapshot.alerts, m_census), display.view.census(snapshot.census),
+                          snapshot.health};
+        display.census = view.census;
+        display.alertIds = idsOf(view.alerts);
+        send(socket, QString::fromStdString(WallProtocol::encodeSnapshot(view)));
     }
 }
 
@@ -194,7 +328,8 @@ bool WallFeedServer::isAuthorised(const QWebSocket &socket) const
 void WallFeedServer::refuse(QWebSocket *socket, std::string_view reason)
 {
     ++m_refused;
-    qCWarning(lcWallFeed) << "wall display refused from" << peerOf(*socket) << ":" << toQString(reason);
+    log(QtWarningMsg, socket->peerAddress().toString(), QStringLiteral("refused"),
+        QStringLiteral("wall display refused from %1: %2").arg(peerOf(*socket), toQString(reason)));
     connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
     socket->close(QWebSocketProtocol::CloseCodePolicyViolated, toQString(reason));
     QTimer::singleShot(RefusalGraceMs, socket, [socket] {
@@ -205,22 +340,34 @@ void WallFeedServer::refuse(QWebSocket *socket, std::string_view reason)
 
 void WallFeedServer::receive(QWebSocket *socket, const QString &frame)
 {
+    const auto found = m_displays.find(socket);
+    if (found == m_displays.end())
+        return;
+    Display &display = found->second;
     WallActionRequest request;
     try {
         request = WallProtocol::decodeClientMessage(frame.toStdString());
     } catch (const WallProtocolError &error) {
-        qCInfo(lcWallFeed) << "unreadable frame from" << peerOf(*socket) << ":" << error.what();
+        log(QtInfoMsg, display.address, QStringLiteral("unreadable"),
+            QStringLiteral("unreadable frame from %1: %2").arg(display.peer, QString::fromUtf8(error.what())));
         send(socket, QString::fromStdString(error.request()
                                                 ? WallProtocol::encodeActionResult(*error.request(), false,
                                                                                    error.what())
                                                 : WallProtocol::encodeError(error.what())));
         return;
     } catch (const std::exception &error) {
-        qCWarning(lcWallFeed) << "frame from" << peerOf(*socket) << "could not be read:" << error.what();
+        log(QtWarningMsg, display.address, QStringLiteral("unread"),
+            QStringLiteral("frame from %1 could not be read: %2").arg(display.peer, QString::fromUtf8(error.what())));
         send(socket, QString::fromStdString(WallProtocol::encodeError("the frame could not be read")));
         return;
     }
 
+    if (!takeActionToken(display)) {
+        const QString why = rateLimitMessage(m_options);
+        log(QtInfoMsg, display.address, QStringLiteral("rate"), QStringLiteral("%1: %2").arg(display.peer, why));
+        send(socket, QString::fromStdString(WallProtocol::encodeActionResult(request.request, false, why.toStdString())));
+        return;
+    }
     if (pendingActionsOf(socket) >= m_options.maxPendingActionsPerClient) {
         send(socket, QString::fromStdString(WallProtocol::encodeActionResult(
                          request.request, false, "too many actions are waiting for an answer")));
@@ -247,15 +394,20 @@ void WallFeedServer::forget(QWebSocket *socket)
     }
     socket->disconnect(this);
     socket->deleteLater();
-    qCInfo(lcWallFeed) << "wall display gone;" << m_clients.size() << "still connected";
+    if (const auto node = m_displays.extract(socket))
+        log(QtInfoMsg, node.mapped().address, QStringLiteral("gone"),
+            QStringLiteral("wall display at %1 gone; %2 still connected").arg(node.mapped().peer).arg(m_clients.size()));
     Q_EMIT clientCountChanged(clientCount());
 }
 
 void WallFeedServer::drop(QWebSocket *socket, qint64 queued)
 {
     ++m_dropped;
-    qCWarning(lcWallFeed) << "wall display at" << peerOf(*socket) << "dropped:" << queued
-                          << "bytes waiting, the limit is" << m_options.maxQueuedBytes;
+    log(QtWarningMsg, socket->peerAddress().toString(), QStringLiteral("dropped"),
+        QStringLiteral("wall display at %1 dropped: %2 bytes waiting, the limit is %3")
+            .arg(peerOf(*socket))
+            .arg(queued)
+            .arg(m_options.maxQueuedBytes));
     socket->disconnect(this);
     socket->abort();
     forget(socket);
@@ -286,6 +438,33 @@ void WallFeedServer::broadcast(const std::string &frame)
 void WallFeedServer::beat()
 {
     broadcast(WallProtocol::encodeHeartbeat(QDateTime::currentMSecsSinceEpoch(), m_health));
+    for (const QString &line : m_log.due(clockMs()))
+        qCWarning(lcWallFeed).noquote() << line;
+}
+
+bool WallFeedServer::takeActionToken(Display &display)
+{
+    const qint64 now = clockMs();
+    if (m_options.actionRefillMs > 0)
+        display.tokens = std::min(double(m_options.actionBurst),
+                                  display.tokens + double(now - display.refilledAtMs) / m_options.actionRefillMs);
+    display.refilledAtMs = now;
+    if (display.tokens < 1)
+        return false;
+    display.tokens -= 1;
+    return true;
+}
+
+// Per-peer lines only: a peer that floods the feed with the same mistake is said once, then counted.
+void WallFeedServer::log(QtMsgType type, const QString &address, const QString &reason, const QString &message)
+{
+    const QString line = m_log.admit(address + u'|' + reason, message, clockMs());
+    if (line.isEmpty())
+        return;
+    if (type == QtWarningMsg)
+        qCWarning(lcWallFeed).noquote() << line;
+    else
+        qCInfo(lcWallFeed).noquote() << line;
 }
 
 int WallFeedServer::pendingActionsOf(const QWebSocket *socket) const

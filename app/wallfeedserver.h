@@ -1,7 +1,11 @@
 #pragma once
 
+#include "unitcensus.h"
+#include "wallfeedview.h"
 #include "wallprotocol.h"
+#include "warningthrottle.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
 #include <QObject>
@@ -10,6 +14,8 @@
 #include <QUrl>
 
 #include <functional>
+#include <unordered_map>
+#include <unordered_set>
 
 class QWebSocket;
 class QWebSocketServer;
@@ -18,12 +24,19 @@ struct WallFeedServerOptions {
     int heartbeatMs = 5000;
     qint64 maxQueuedBytes = 4 * 1024 * 1024; // a client with more than this unsent is dropped
     int maxPendingActionsPerClient = 64;      // unanswered actions one display may have in flight
+    // Token bucket per connection (wallprotocol.h): actionBurst actions at once, then one per
+    // actionRefillMs; more are answered "too many actions" and not passed on.
+    int actionBurst = WallProtocol::ActionBurst;
+    int actionRefillMs = WallProtocol::ActionRefillMs;
+    PatientLabelPolicy labels;    // the console's --mrn-digits: how much of an MRN a display receives
+    bool fullIdentifiers = false; // --wall-full-identifiers: records unmasked (still only the unit's)
 };
 
 // Serves a console's wall board to remote displays over the WebSocket feed (wallprotocol.h), and
 // hands their acknowledge and resolve requests to whoever publishes to Kafka. Lives on the GUI
 // thread. The feed never waits for a slow display: one that falls maxQueuedBytes behind is dropped
-// and reconnects to a fresh snapshot.
+// and reconnects to a fresh snapshot. Each display receives its own unit's part of the board,
+// masked (WallFeedView); what a peer does wrong is logged once per peer and reason, then counted.
 class WallFeedServer final : public QObject {
     Q_OBJECT
 public:
@@ -35,8 +48,9 @@ public:
     QUrl url() const; // ws://address:port/wall, without the token
     QString errorString() const;
 
-    // Called once for every display that connects; its result is the display's first message. Without
-    // a provider the snapshot has no alerts, no census and the latest setFeedHealth().
+    // The console's whole state, unmasked: called for every display that connects (its first message
+    // is its view of it), and when a census change may have moved alerts into a display's unit.
+    // Without a provider the snapshot has no alerts, no census and the latest setFeedHealth().
     void setSnapshotProvider(std::function<WallSnapshot()> provider);
 
     int clientCount() const;
@@ -44,6 +58,8 @@ public:
     int refusedClients() const; // wrong or missing token, or another path
 
 public Q_SLOTS:
+    // Each display gets its unit's part. The census is the console's whole census: it also places
+    // the alerts published after it.
     void publishAlerts(const std::vector<Alert> &alerts);
     void publishCensus(const std::vector<CensusEntry> &census);
     // Carried by the following heartbeats; sent at once when the feed goes up or down.
@@ -60,6 +76,16 @@ private:
         QPointer<QWebSocket> socket;
         int request = 0;
     };
+    // One connected display: what it may see, what it has been sent, and its action bucket.
+    struct Display {
+        QString peer;    // address:port, for the log
+        QString address; // the throttle's key: one host's connections share it
+        WallFeedView view;
+        std::vector<CensusEntry> census;            // its unit's rows, as last sent
+        std::unordered_set<std::string> alertIds;   // its unit's alerts it knows, rebuilt with the census
+        double tokens = 0;
+        qint64 refilledAtMs = 0;
+    };
 
     void admit();
     bool isAuthorised(const QWebSocket &socket) const;
@@ -71,12 +97,22 @@ private:
     void broadcast(const std::string &frame);
     void beat();
     int pendingActionsOf(const QWebSocket *socket) const;
+    bool takeActionToken(Display &display);
+    void sendViewOfCensus(const std::vector<CensusEntry> &census);
+    void sendAlertsThatMovedIn(const std::vector<QWebSocket *> &displays);
+    void log(QtMsgType type, const QString &address, const QString &reason, const QString &message);
+    qint64 clockMs() const { return m_clock.elapsed(); }
 
     QString m_token;
     WallFeedServerOptions m_options;
     QWebSocketServer *m_server = nullptr;
     std::function<WallSnapshot()> m_snapshotProvider;
     QList<QWebSocket *> m_clients;
+    std::unordered_map<QWebSocket *, Display> m_displays; // of every client
+    QByteArray m_pseudonymKey; // one per server, so pseudonyms hold for the console's run
+    UnitCensus m_census; // the console's whole census as last heard: it places the alerts
+    WarningThrottle m_log;
+    QElapsedTimer m_clock; // monotonic: the action buckets and the log throttle
     QHash<int, PendingAction> m_pendingActions;
     int m_nextRequestKey = 1;
     FeedHealth m_health;

@@ -5,7 +5,7 @@
 
 #include <limits>
 
-Q_LOGGING_CATEGORY(lcWallFeed, "vigil.wallfeed")
+Q_LOGGING_CATEGORY(lcWallFeed, "vigil.wallfeed", QtInfoMsg) // debug off unless asked for (QT_LOGGING_RULES)
 
 namespace {
 

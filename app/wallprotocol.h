@@ -21,11 +21,26 @@
 // or missing token, or another path, is closed with 1008 (policy violated) and the reason
 // "wrong token" ("unknown path") before any data is sent. A refusal is a configuration error: a
 // client stops retrying and says so.
+// The display names its unit as `?unit=…` in the URL (`vigil --wall --unit ICU --feed ws://…`); a
+// unit name longer than MaxNameLength is refused with "unit name too long".
+//
+// What a display receives (DESIGN.md rule 6, minimum necessary; WallFeedView in models/ does it):
+//   with a unit      that unit's census rows, and the alerts whose unit (AlertBoard::unitOf: the
+//                    patient's ward on the census, else the ward the alert's location names) is it;
+//                    MRN cut to the last --mrn-digits characters, patient and encounter ids
+//                    replaced by pseudonyms stable for the console's run that keep what the board's
+//                    label shows ("id …123") and still join alerts to rows, no observation id and no
+//                    source coordinates. A console started with --wall-full-identifiers sends the
+//                    records unmasked, still only the unit's.
+//   without a unit   the overview only: snapshots with no alerts and no census rows, heartbeats.
+// Actions carry the real alert_id (an alert id is a hash, not an identifier).
 //
 // Server -> client, the first message always a snapshot:
 //   {"type":"snapshot","alerts":[Alert…],"census":[CensusEntry…],"health":FeedHealth}
-//   {"type":"alerts","alerts":[Alert…]}              alerts that changed, each in its latest state
-//   {"type":"census","census":[CensusEntry…]}        the whole census, whenever it changes
+//   {"type":"alerts","alerts":[Alert…]}              alerts that changed, each in its latest state;
+//                                                    also alerts that came to the unit with a
+//                                                    transfer, after the census that placed them
+//   {"type":"census","census":[CensusEntry…]}        the unit's whole census, whenever it changes
 //   {"type":"heartbeat","at":ms,"health":FeedHealth} every heartbeat interval, and at once when the
 //                                                    upstream feed goes up or down
 //   {"type":"action-result","request":n,"ok":bool,"error":"…"}  error is "" when ok
@@ -38,6 +53,12 @@
 //   non-blank (at most 200 characters); read_back is optional (false). An action that names its
 //   request but is otherwise invalid is answered by an action-result with ok false; any other
 //   unreadable frame (not JSON, unknown type, no request number) by an error message.
+//   Rate limit: a token bucket per connection, ActionBurst actions at once, then one a second
+//   (ActionRefillMs); an action over it is answered ok false "too many actions from this display:
+//   at most 10 in a burst, then one a second" and goes no further. At most 64 actions of one
+//   display wait for their answer (WallFeedServerOptions). A second acknowledgement, also of an
+//   alert whose first is still on its way to Kafka, is answered ok false "already acknowledged by
+//   NAME at HH:MM" (the console's local time), and nothing more is published.
 //
 // Records:
 //   Alert        the alert record of DESIGN.md ("Data contracts"), Alert::toJson / Alert::fromJson
@@ -106,7 +127,11 @@ namespace WallProtocol {
 inline constexpr std::string_view Path = "/wall";
 inline constexpr std::string_view WrongToken = "wrong token";
 inline constexpr std::string_view UnknownPath = "unknown path";
-inline constexpr std::size_t MaxNameLength = 200; // alert_id and by
+inline constexpr std::size_t MaxNameLength = 200; // alert_id, by and the unit
+inline constexpr std::string_view UnitTooLong = "unit name too long";
+// The action rate limit's defaults: a nurse acknowledges a few alerts in a row, never ten a second.
+inline constexpr int ActionBurst = 10;
+inline constexpr int ActionRefillMs = 1000;
 
 nlohmann::json censusEntryToJson(const CensusEntry &entry);
 CensusEntry censusEntryFromJson(const nlohmann::json &json); // throws WallProtocolError

@@ -8,11 +8,39 @@
 #include <QDateTime>
 #include <QLoggingCategory>
 
-Q_LOGGING_CATEGORY(lcWall, "vigil.wall")
+Q_LOGGING_CATEGORY(lcWall, "vigil.wall", QtInfoMsg) // the per-batch debug lines only when asked for
 
 namespace {
 qint64 now() { return QDateTime::currentMSecsSinceEpoch(); }
+
+// The lifecycle's order; resolved and retracted are both the end.
+int rank(AlertState state)
+{
+    switch (state) {
+    case AlertState::Open:
+        return 0;
+    case AlertState::Acknowledged:
+        return 1;
+    case AlertState::Resolved:
+    case AlertState::Retracted:
+        return 2;
+    }
+    return 0;
 }
+
+// The alert as the board shows it, in the lifecycle state an action in flight gives it: an amended
+// value that arrived meanwhile is kept, as the board keeps it when the record comes back.
+Alert withLifecycleOf(Alert shown, const Alert &coming)
+{
+    shown.state = coming.state;
+    shown.ackedBy = coming.ackedBy;
+    shown.ackedAtMs = coming.ackedAtMs;
+    shown.readBack = coming.readBack;
+    shown.resolvedBy = coming.resolvedBy;
+    shown.resolvedAtMs = coming.resolvedAtMs;
+    return shown;
+}
+} // namespace
 
 WallService::WallService(const ClientConfig &cluster, WallState *state, QObject *parent)
     : QObject(parent), m_state(state)
@@ -24,6 +52,7 @@ WallService::WallService(const ClientConfig &cluster, WallState *state, QObject 
         m_state->applyBatch(batch.alerts, batch.adt, batch.live, now());
         if (batch.caughtUp)
             m_state->historyRead();
+        forgetCaughtUp();
         Q_EMIT batchApplied(batch);
     });
     connect(source, &WallSource::heard, this, [this](qint64 atMs) {
@@ -48,31 +77,57 @@ WallService::~WallService()
 
 void WallService::perform(const AlertAction &action, Reply reply)
 {
+    forgetCaughtUp();
     const Alert *alert = m_state->board().find(action.alertId);
     if (!alert) {
         reply(false, tr("this alert is no longer on the board"));
         return;
     }
+    // What the nurse will see once the record in flight is back, not what the board shows yet.
+    const Alert *coming = expected(action.alertId);
+    const Alert basis = coming ? withLifecycleOf(*alert, *coming) : *alert;
     const AlertChange change = action.kind == AlertAction::Kind::Acknowledge
-                                   ? alert->acknowledge(action.by, now(), action.readBack)
-                                   : alert->resolve(action.by, now());
+                                   ? basis.acknowledge(action.by, now(), action.readBack)
+                                   : basis.resolve(action.by, now());
     if (!change) {
         reply(false, QString::fromStdString(change.error));
         return;
     }
-    m_pending.emplace(action.alertId, std::move(reply));
+    m_expected.insert_or_assign(action.alertId, *change.alert);
+    m_pending[action.alertId].push_back(std::move(reply));
     // Queued to the publisher's thread: the alert travels as a copy.
     QMetaObject::invokeMethod(m_publisher, [publisher = m_publisher, next = *change.alert] { publisher->publish(next); },
                               Qt::QueuedConnection);
 }
 
+const Alert *WallService::expected(const std::string &alertId) const
+{
+    const auto it = m_expected.find(alertId);
+    return it != m_expected.end() ? &it->second : nullptr;
+}
+
 void WallService::published(const QString &alertId, bool ok, const QString &error)
 {
-    const auto [first, last] = m_pending.equal_range(alertId.toStdString());
-    std::vector<Reply> replies;
-    for (auto it = first; it != last; ++it)
-        replies.push_back(std::move(it->second));
-    m_pending.erase(first, last);
-    for (const Reply &reply : replies)
-        reply(ok, error);
+    const std::string id = alertId.toStdString();
+    if (!ok) // the board stays as it is: the next action is judged by it again
+        m_expected.erase(id);
+    const auto it = m_pending.find(id);
+    if (it == m_pending.end())
+        return;
+    const Reply reply = std::move(it->second.front());
+    it->second.pop_front();
+    if (it->second.empty())
+        m_pending.erase(it);
+    reply(ok, error);
+}
+
+// Drops what the board has caught up with (its state is the expected one or later) and what has
+// left the board (expired, evicted): the map never outgrows the actions on alerts still shown.
+void WallService::forgetCaughtUp()
+{
+    const AlertBoard &board = m_state->board();
+    std::erase_if(m_expected, [&board](const auto &entry) {
+        const Alert *shown = board.find(entry.first);
+        return !shown || rank(shown->state) >= rank(entry.second.state);
+    });
 }

@@ -2,10 +2,14 @@
 
 #include "kafkaerror.h"
 #include "statisticsparser.h"
+#include "warningthrottle.h"
 
+#include <QDateTime>
 #include <QLoggingCategory>
+#include <QMutex>
+#include <QRegularExpression>
 
-Q_LOGGING_CATEGORY(lcKafka, "vigil.kafka")
+Q_LOGGING_CATEGORY(lcKafka, "vigil.kafka", QtInfoMsg)
 
 namespace {
 
@@ -62,15 +66,34 @@ void deliveryCallback(rd_kafka_t *, const rd_kafka_message_t *message, void *opa
     }
 }
 
-// librdkafka logs from its own threads; Qt's logging is thread-safe.
+// librdkafka logs from its own threads; Qt's logging is thread-safe, the throttle is guarded. A
+// broker that stays away is said once per distinct line and then counted once a minute.
 void logCallback(const rd_kafka_t *, int level, const char *facility, const char *text)
 {
-    if (level <= 3)
-        qCWarning(lcKafka, "%s: %s", facility, text);
-    else if (level <= 5)
-        qCInfo(lcKafka, "%s: %s", facility, text);
-    else
+    if (level > 5) {
         qCDebug(lcKafka, "%s: %s", facility, text);
+        return;
+    }
+    static QMutex mutex;
+    static WarningThrottle throttle;
+    const QString message = QString::fromUtf8(facility) + QStringLiteral(": ") + QString::fromUtf8(text);
+    QStringList lines;
+    {
+        const QMutexLocker lock(&mutex);
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        lines = throttle.due(now);
+        // The key leaves out what changes from one try to the next (times, counts).
+        QString key = message.left(100);
+        key.remove(QRegularExpression(QStringLiteral("[0-9]+")));
+        if (const QString line = throttle.admit(key, message, now); !line.isEmpty())
+            lines.append(line);
+    }
+    for (const QString &line : lines) {
+        if (level <= 3)
+            qCWarning(lcKafka).noquote() << line;
+        else
+            qCInfo(lcKafka).noquote() << line;
+    }
 }
 
 } // namespace

@@ -1,7 +1,14 @@
 #include "clientconfig.h"
 
+#include "secretmask.h"
+
 #include <QFile>
 #include <QRegularExpression>
+
+ConfigError::ConfigError(const std::string &what)
+    : std::runtime_error(SecretMask::masked(QString::fromStdString(what)).toStdString())
+{
+}
 
 void ClientConfig::set(const QString &key, const QString &value)
 {
@@ -74,8 +81,12 @@ RdConfPtr ClientConfig::build() const
     for (const auto &[key, value] : m_properties) {
         const QByteArray k = key.toUtf8();
         const QByteArray v = value.toUtf8();
-        if (rd_kafka_conf_set(conf.get(), k.constData(), v.constData(), errstr, sizeof errstr) != RD_KAFKA_CONF_OK)
-            throw ConfigError(errstr);
+        if (rd_kafka_conf_set(conf.get(), k.constData(), v.constData(), errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
+            QString message = QString::fromUtf8(errstr);
+            if (SecretMask::isSecretProperty(key) && !value.isEmpty())
+                message.replace(value, QString::fromUtf16(SecretMask::Mask));
+            throw ConfigError(message.toStdString());
+        }
     }
     return conf;
 }

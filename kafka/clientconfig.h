@@ -8,10 +8,11 @@
 
 #include <stdexcept>
 
-// A client property that librdkafka or the properties file reader rejected.
+// A client property that librdkafka or the properties file reader rejected. The message may echo a
+// value the user gave, so secrets in it are masked (SecretMask).
 class ConfigError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit ConfigError(const std::string &what);
 };
 
 // Client configuration as Kafka engineers give it: --bootstrap, repeated -X key=value (as kcat)

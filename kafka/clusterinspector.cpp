@@ -17,7 +17,7 @@
 
 #include <algorithm>
 
-Q_LOGGING_CATEGORY(lcInspector, "vigil.inspector")
+Q_LOGGING_CATEGORY(lcInspector, "vigil.inspector", QtInfoMsg)
 
 namespace {
 

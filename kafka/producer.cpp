@@ -13,6 +13,8 @@ Producer::Producer(const ClientConfig &config)
         } else {
             ++m_deliveries.failed;
             m_deliveries.lastFailure = clientError(message.err, QStringLiteral("delivery failed"));
+            if (message._private)
+                m_failedTagged.push_back({reinterpret_cast<quintptr>(message._private), message.err});
         }
     };
     m_callbacks.install(conf.get());
@@ -24,7 +26,7 @@ Producer::Producer(const ClientConfig &config)
 }
 
 void Producer::produce(const std::string &topic, std::string_view key, std::string_view value,
-                       const QList<KafkaHeader> &headers, qint64 timestampMs, int partition)
+                       const QList<KafkaHeader> &headers, qint64 timestampMs, int partition, quintptr tag)
 {
     for (;;) {
         rd_kafka_headers_t *recordHeaders = nullptr;
@@ -38,7 +40,8 @@ void Producer::produce(const std::string &topic, std::string_view key, std::stri
             m_client.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key.data(), key.size()),
             RD_KAFKA_V_VALUE(const_cast<char *>(value.data()), value.size()),
-            RD_KAFKA_V_HEADERS(recordHeaders), RD_KAFKA_V_TIMESTAMP(timestampMs), RD_KAFKA_V_END);
+            RD_KAFKA_V_HEADERS(recordHeaders), RD_KAFKA_V_TIMESTAMP(timestampMs),
+            RD_KAFKA_V_OPAQUE(reinterpret_cast<void *>(tag)), RD_KAFKA_V_END);
         if (error == RD_KAFKA_RESP_ERR_NO_ERROR) {
             rd_kafka_poll(m_client.get(), 0);
             return;
@@ -48,6 +51,22 @@ void Producer::produce(const std::string &topic, std::string_view key, std::stri
         if (error != RD_KAFKA_RESP_ERR__QUEUE_FULL)
             throwIfError(error, QStringLiteral("produce to %1").arg(QString::fromStdString(topic)));
         rd_kafka_poll(m_client.get(), 100); // let deliveries drain the queue
+    }
+}
+
+bool Producer::refusesRecord(rd_kafka_resp_err_t error)
+{
+    switch (error) {
+    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG:
+    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+    case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP:
+    case RD_KAFKA_RESP_ERR_POLICY_VIOLATION:
+        return true;
+    default:
+        return false;
     }
 }
 

@@ -7,6 +7,14 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
+
+// A record the cluster refused, as the delivery report named it: `tag` is what produce() was given.
+struct FailedDelivery {
+    quintptr tag = 0;
+    rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
+};
 
 struct DeliveryCounts {
     qint64 delivered = 0;
@@ -26,9 +34,10 @@ public:
     rd_kafka_t *handle() const { return m_client.get(); }
 
     // Queues one record; waits (polling) while the local queue is full. Throws KafkaException.
+    // A non-zero tag is handed back by takeFailedDeliveries() if the record is refused.
     void produce(const std::string &topic, std::string_view key, std::string_view value,
                  const QList<KafkaHeader> &headers = {}, qint64 timestampMs = 0,
-                 int partition = RD_KAFKA_PARTITION_UA);
+                 int partition = RD_KAFKA_PARTITION_UA, quintptr tag = 0);
     void poll(int timeoutMs = 0);
     // Waits for outstanding deliveries; returns how many are still queued when the time is up.
     int flush(int timeoutMs);
@@ -43,9 +52,17 @@ public:
                                   rd_kafka_t *consumer, int timeoutMs);
 
     const DeliveryCounts &deliveries() const { return m_deliveries; }
+    // Tagged records refused since the last call, in delivery order.
+    std::vector<FailedDelivery> takeFailedDeliveries() { return std::exchange(m_failedTagged, {}); }
+
+    // Whether the cluster refused this one record for what it is (too large, invalid for the topic,
+    // a timestamp out of range), as opposed to the cluster or the transaction failing: sending it
+    // again will fail again, whatever else happens.
+    static bool refusesRecord(rd_kafka_resp_err_t error);
 
 private:
     ClientCallbacks m_callbacks; // must outlive m_client
     DeliveryCounts m_deliveries;
+    std::vector<FailedDelivery> m_failedTagged;
     RdKafkaPtr m_client;
 };

@@ -1,5 +1,7 @@
 #include "alert.h"
 
+#include <QDateTime>
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -455,8 +457,13 @@ Alert Alert::parse(std::string_view bytes)
 
 AlertChange Alert::acknowledge(std::string_view by, std::int64_t atMs, bool readBackConfirmed) const
 {
-    if (state == AlertState::Acknowledged)
-        return refused("alert is already acknowledged by " + ackedBy);
+    if (state == AlertState::Acknowledged) {
+        // The time as the ward's clock shows it, so the nurse can tell which acknowledgement it was.
+        const std::string at = ackedAtMs
+            ? " at " + QDateTime::fromMSecsSinceEpoch(*ackedAtMs).toString(QStringLiteral("HH:mm")).toStdString()
+            : std::string();
+        return refused("alert is already acknowledged by " + ackedBy + at);
+    }
     if (state != AlertState::Open)
         return refused("a " + std::string(alertStateName(state)) + " alert cannot be acknowledged");
     const std::string name = trimmed(by);

@@ -198,9 +198,19 @@ const EscalationPolicy &AlertBoard::policyFor(const std::string &unit) const
     return it != m_policies.end() ? it->second : m_defaultPolicy;
 }
 
-std::string AlertBoard::unitOf(const Alert &alert, const UnitCensus &census) const
+std::string AlertBoard::unitOf(const Alert &alert, const UnitCensus &census)
 {
     return unitIn(alert, census, census.admittedPerUnit());
+}
+
+std::vector<std::string> AlertBoard::unitsOf(const std::vector<Alert> &alerts, const UnitCensus &census)
+{
+    const std::map<std::string, int> wards = census.admittedPerUnit();
+    std::vector<std::string> units;
+    units.reserve(alerts.size());
+    for (const Alert &alert : alerts)
+        units.push_back(unitIn(alert, census, wards));
+    return units;
 }
 
 bool AlertBoard::onBoard(const Known &known, std::int64_t nowMs) const

@@ -83,7 +83,9 @@ public:
     const EscalationPolicy &policyFor(const std::string &unit) const;
 
     // The patient's ward on the census, else the ward named by the alert's location.
-    std::string unitOf(const Alert &alert, const UnitCensus &census) const;
+    static std::string unitOf(const Alert &alert, const UnitCensus &census);
+    // unitOf() of each alert, in order; the census's wards are gathered once.
+    static std::vector<std::string> unitsOf(const std::vector<Alert> &alerts, const UnitCensus &census);
     // Open, acknowledged, then lingering resolved and retracted alerts of the unit, in board order.
     std::vector<BoardRow> rows(const std::string &unit, const UnitCensus &census, std::int64_t nowMs) const;
     // Every census ward, every ward an alert names, and "" when alerts have no unit; by unit name, "" last.

@@ -27,9 +27,25 @@ struct EvaluatorReport {
     int processed = 0;   // written to healthcare.labs.processed
     int alerts = 0;      // alert records written to healthcare.alerts.critical
     int deadLetters = 0; // written to healthcare.dlq
+    int stubbed = 0;     // inputs too large to copy, written as a stub (to processed or dlq)
+    int undeliverable = 0; // inputs no topic would take even as a stub: said, counted, skipped
     qint64 oldestRecordMs = 0; // record timestamp of the batch's oldest input, for lag
     qint64 committedAtMs = 0;
     QString thresholdSet; // "name v7" that evaluated the batch
     QList<DeadLetterEntry> deadLetterEntries;
     QList<EvaluatedValue> values;
+};
+
+// Whether the evaluator is evaluating, waiting to try a batch again, or has stopped for good; handed
+// to the GUI thread whenever it changes, so Pipeline health and the wall displays can say it.
+struct EvaluatorStatus {
+    enum class State : quint8 { Starting, Running, Retrying, Stopped };
+    State state = State::Starting;
+    QString reason;             // why it is retrying or stopped; empty while running
+    qint64 sinceMs = 0;         // when this state began
+    qint64 retryInMs = 0;       // Retrying: the wait before the next try (bounded exponential backoff)
+    qint64 failedAttempts = 0;  // Retrying: tries of the current batch that failed
+    qint64 abortedTransactions = 0; // since start
+
+    bool operator==(const EvaluatorStatus &) const = default;
 };

@@ -16,6 +16,8 @@ void PipelineHealth::record(const EvaluatorReport &report)
         counts->alerts += report.alerts;
         counts->deadLetters += report.deadLetters;
     }
+    m_stubbed += report.stubbed;
+    m_undeliverable += report.undeliverable;
     m_lagMs = qMax<qint64>(0, report.committedAtMs - report.oldestRecordMs);
     m_thresholdSet = report.thresholdSet;
 }

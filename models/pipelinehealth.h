@@ -22,9 +22,13 @@ public:
     qint64 lagMs() const { return m_lagMs; }
     QString thresholdSet() const { return m_thresholdSet; }
     bool hasReports() const { return m_totals.records > 0; }
+    const EvaluatorStatus &status() const { return m_status; }
+    qint64 stubbed() const { return m_stubbed; }
+    qint64 undeliverable() const { return m_undeliverable; }
 
 public Q_SLOTS:
     void record(const EvaluatorReport &report);
+    void setStatus(const EvaluatorStatus &status) { m_status = status; }
 
 private:
     struct Second {
@@ -35,6 +39,9 @@ private:
     Minute m_totals;
     qint64 m_lagMs = 0;
     QString m_thresholdSet;
+    EvaluatorStatus m_status;
+    qint64 m_stubbed = 0;
+    qint64 m_undeliverable = 0;
 };
 
 // The newest dead letters first, bounded: reason, message and where the record is.

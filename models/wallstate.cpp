@@ -81,7 +81,24 @@ std::vector<BoardRow> WallState::rows(const std::string &unit, qint64 nowMs) con
 
 FeedHealth WallState::health(qint64 nowMs) const
 {
-    return m_remote ? m_staleness.remoteHealth(m_upstream, nowMs) : m_staleness.health(nowMs);
+    FeedHealth health = m_remote ? m_staleness.remoteHealth(m_upstream, nowMs) : m_staleness.health(nowMs);
+    if (!m_evaluationStopped.empty()) {
+        if (health.up)
+            health.downSinceMs = m_evaluationStoppedAtMs;
+        health.up = false;
+        health.reason = "critical-value evaluation stopped: " + m_evaluationStopped
+                        + (health.reason.empty() ? std::string() : "; " + health.reason);
+    }
+    return health;
+}
+
+void WallState::setEvaluationStopped(const std::string &reason, qint64 nowMs)
+{
+    if (reason == m_evaluationStopped)
+        return;
+    m_evaluationStopped = reason;
+    m_evaluationStoppedAtMs = nowMs;
+    Q_EMIT changed();
 }
 
 int WallState::admitted(const std::string &unit) const

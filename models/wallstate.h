@@ -45,6 +45,9 @@ public:
     void brokersLost(const QString &reason, qint64 nowMs);
     // A console's heartbeat: its own feed's health, which a remote display inherits.
     void upstreamHealth(const FeedHealth &upstream, qint64 nowMs);
+    // The console's evaluator has stopped for good: no new critical result can reach the board, so
+    // the feed is down whatever the topic says, with this reason ("" once it runs again).
+    void setEvaluationStopped(const std::string &reason, qint64 nowMs);
 
     std::vector<BoardRow> rows(const std::string &unit, qint64 nowMs) const;
     FeedHealth health(qint64 nowMs) const;
@@ -66,6 +69,8 @@ private:
     UnitCensus m_census;
     FeedStaleness m_staleness;
     FeedHealth m_upstream;
+    std::string m_evaluationStopped;
+    qint64 m_evaluationStoppedAtMs = 0;
     bool m_remote = false; // fed by a console, whose own feed health counts too
     qint64 m_lastUpdateMs = 0;
     bool m_current = false;

@@ -12,7 +12,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
-Q_LOGGING_CATEGORY(lcAudit, "vigil.audit")
+Q_LOGGING_CATEGORY(lcAudit, "vigil.audit", QtInfoMsg)
 
 DashboardView::DashboardView(FeedModel *feed, const QString &clusterNotice, QWidget *parent)
     : QWidget(parent), m_feed(feed), m_feedView(new QTableView(this)), m_count(new QLabel(this)),

@@ -25,7 +25,7 @@
 #include <QVBoxLayout>
 
 namespace {
-Q_LOGGING_CATEGORY(lcBrowserAudit, "vigil.audit")
+Q_LOGGING_CATEGORY(lcBrowserAudit, "vigil.audit", QtInfoMsg)
 
 enum StartChoice { Beginning, EndMinusN, AtOffset, AtTimestamp };
 

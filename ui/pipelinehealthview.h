@@ -17,5 +17,6 @@ private:
     void refresh();
 
     PipelineHealth *m_health;
+    QLabel *m_state; // red while evaluation is stopped, amber while a batch is retried
     QLabel *m_figures;
 };

@@ -86,6 +86,7 @@ private slots:
     void valuesAreLargeAtTenEightyLines();
     void emptyBoardSaysNoOpenResultsOnlyWhenCurrent();
     void staleFeedRaisesTheBanner();
+    void stoppedEvaluationRaisesTheBanner();
     void acknowledgeNeedsNameAndReadBack();
     void newAlertChimesUnlessMuted();
     void screenshots();
@@ -193,6 +194,22 @@ void TestWallWindow::staleFeedRaisesTheBanner()
     m_state->brokersLost(QStringLiteral("all brokers down"), m_now); // no waiting for the limit then
     m_window->refresh();
     QVERIFY(m_window->isBannerShown());
+}
+
+void TestWallWindow::stoppedEvaluationRaisesTheBanner()
+{
+    feedWard();
+    m_window->refresh();
+    QVERIFY(!m_window->isBannerShown());
+    // The topic still flows, but nothing evaluates new results: the ward must not trust the board.
+    m_state->setEvaluationStopped("transactional id fenced by another instance", m_now);
+    m_window->refresh();
+    QVERIFY(m_window->isBannerShown());
+    QVERIFY2(m_window->bannerText().contains(QStringLiteral("critical-value evaluation stopped: transactional id fenced")),
+             qPrintable(m_window->bannerText()));
+    m_state->setEvaluationStopped({}, m_now);
+    m_window->refresh();
+    QVERIFY(!m_window->isBannerShown());
 }
 
 void TestWallWindow::acknowledgeNeedsNameAndReadBack()

@@ -135,8 +135,9 @@ public:
         return config;
     }
 
-    // A topic of our own, ready for producing and consuming when this returns. Throws.
-    void createTopic(const QString &name, int partitions)
+    // A topic of our own, ready for producing and consuming when this returns. Throws. The
+    // embedded cluster ignores configs (it cannot be told any).
+    void createTopic(const QString &name, int partitions, const QMap<QString, QString> &configs = {})
     {
         if (m_embedded) {
             m_embedded->createTopic(name, partitions, m_embedded->brokerCount());
@@ -149,6 +150,8 @@ public:
             rd_kafka_NewTopic_new(name.toUtf8().constData(), partitions, replication, errstr, sizeof errstr);
         if (!topic)
             throw std::runtime_error(errstr);
+        for (auto it = configs.begin(); it != configs.end(); ++it)
+            rd_kafka_NewTopic_set_config(topic, it.key().toUtf8().constData(), it.value().toUtf8().constData());
         RdQueuePtr queue(rd_kafka_queue_new(client.handle()));
         rd_kafka_CreateTopics(client.handle(), &topic, 1, nullptr, queue.get());
         rd_kafka_NewTopic_destroy(topic);

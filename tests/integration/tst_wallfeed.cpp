@@ -3,6 +3,7 @@
 #include "wallfeedclient.h"
 #include "wallfeedserver.h"
 #include "wallprotocol.h"
+#include "wallstate.h"
 
 #include <QNetworkRequest>
 #include <QTcpSocket>
@@ -14,6 +15,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cstring>
 #include <memory>
 
 namespace {
@@ -60,10 +63,22 @@ FeedHealth downHealth()
     return FeedHealth{false, 1'795'000'000'000, 1'795'000'030'000, "no data for 30 s"};
 }
 
-QUrl withToken(QUrl url, const QString &token)
+QUrl withToken(QUrl url, const QString &token, const QString &unit = {})
 {
-    url.setQuery(QStringLiteral("token=") + token);
+    url.setQuery(QStringLiteral("token=") + token + (unit.isEmpty() ? QString() : QStringLiteral("&unit=") + unit));
     return url;
+}
+
+// The unit of the sample alerts and census entries. A display names it to receive them.
+const QString Unit = QStringLiteral("4 West");
+
+// Records as they are: the tests of the transport compare what arrives with what was published.
+// What masking sends is tested below (and in tst_wallfeedview).
+WallFeedServerOptions fullRecords()
+{
+    WallFeedServerOptions options;
+    options.fullIdentifiers = true;
+    return options;
 }
 
 // A display that completes the handshake and then never reads: its receive buffer is made tiny and
@@ -92,7 +107,7 @@ public:
         address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         if (::connect(m_fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0)
             return false;
-        const QByteArray handshake = "GET /wall?token=" + token.toUtf8() + " HTTP/1.1\r\n"
+        const QByteArray handshake = "GET /wall?token=" + token.toUtf8() + "&unit=4%20West HTTP/1.1\r\n"
                                      "Host: 127.0.0.1:" + QByteArray::number(port) + "\r\n"
                                      "Upgrade: websocket\r\n"
                                      "Connection: Upgrade\r\n"
@@ -104,6 +119,72 @@ public:
 private:
     int m_fd = -1;
 };
+
+// A console's board of two units; the identifiers are what no display may receive in full.
+struct Hospital {
+    std::vector<CensusEntry> census{
+        {"pat-icu-000101", "enc-icu-000101", "A.B.", "MRN77410101", "ICU", "1", "A", 1'795'000'000'000},
+        {"pat-icu-000102", "enc-icu-000102", "C.D.", "MRN77410102", "ICU", "2", "A", 1'795'000'000'000},
+        {"pat-west-000201", "enc-west-000201", "E.F.", "MRN55320201", "4 West", "7", "B", 1'795'000'000'000}};
+    std::vector<Alert> alerts{alertOf("crit-icu", "pat-icu-000101"), alertOf("crit-west", "pat-west-000201")};
+
+    static Alert alertOf(const std::string &id, const std::string &patient)
+    {
+        Alert alert = sampleAlert(1);
+        alert.alertId = id;
+        alert.patientId = patient;
+        alert.encounterId = "enc" + patient.substr(3);
+        alert.location.clear(); // as the evaluator writes them: the census places them
+        alert.observationId = "obs-" + patient;
+        return alert;
+    }
+    WallSnapshot snapshot() const { return WallSnapshot{alerts, census, upHealth()}; }
+    // Texts of the other unit, and every full identifier, that an ICU display must never receive.
+    std::vector<std::string> secretsForIcu() const
+    {
+        std::vector<std::string> secrets{"pat-west-000201", "crit-west", "4 West", "obs-"};
+        for (const CensusEntry &entry : census) {
+            secrets.push_back(entry.mrn);
+            secrets.push_back(entry.patientId);
+            secrets.push_back(entry.encounterId);
+        }
+        return secrets;
+    }
+};
+
+// A remote display's state, fed by its client as `vigil --wall --feed` feeds it (walldisplay.cpp).
+void feed(WallFeedClient &client, WallState &state)
+{
+    const auto now = [] { return QDateTime::currentMSecsSinceEpoch(); };
+    QObject::connect(&client, &WallFeedClient::snapshotReceived, &state, [&state, now](const WallSnapshot &snapshot) {
+        state.applySnapshot(snapshot.alerts, snapshot.census, now());
+        state.upstreamHealth(snapshot.health, now());
+    });
+    QObject::connect(&client, &WallFeedClient::alertsReceived, &state,
+                     [&state, now](const std::vector<Alert> &alerts) { state.applyAlerts(alerts, now()); });
+    QObject::connect(&client, &WallFeedClient::censusReceived, &state,
+                     [&state, now](const std::vector<CensusEntry> &census) { state.replaceCensus(census, now()); });
+}
+
+std::optional<BoardRow> rowOf(const std::vector<BoardRow> &rows, const std::string &alertId)
+{
+    for (const BoardRow &row : rows) {
+        if (row.alert.alertId == alertId)
+            return row;
+    }
+    return std::nullopt;
+}
+
+std::atomic<int> feedLogLines{0};
+QtMessageHandler previousHandler = nullptr;
+
+void countFeedLines(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (context.category && std::strcmp(context.category, "vigil.wallfeed") == 0)
+        ++feedLogLines;
+    if (previousHandler)
+        previousHandler(type, context, message);
+}
 
 // The next text frame a raw socket receives, decoded as the server's message.
 WallServerMessage nextMessage(QSignalSpy &frames, int &taken)
@@ -136,6 +217,15 @@ private Q_SLOTS:
     void malformedFramesGetAnErrorAndTheConnectionStays();
     void clientReconnectsToANewServer();
     void slowDisplayIsDroppedWhileOthersKeepReceiving();
+
+    void aUnitDisplayReceivesItsUnitOnlyMasked();
+    void theRemoteBoardIsRightWithMaskedData();
+    void aTransferBringsTheAlertToTheNewUnit();
+    void aDisplayWithoutAUnitGetsTheOverviewOnly();
+    void fullIdentifiersAreSentWhenTheConsoleSaysSo();
+    void aTooLongUnitIsRefused();
+    void actionsAreRateLimitedPerDisplay();
+    void aGarbageFloodWritesABoundedLog();
 };
 
 void TestWallFeed::protocolRoundTrips()
@@ -285,7 +375,7 @@ void TestWallFeed::tokensAreRequiredAndCompared()
 
 void TestWallFeed::snapshotArrivesOnConnect()
 {
-    WallFeedServer server(Token);
+    WallFeedServer server(Token, fullRecords());
     int provided = 0;
     server.setSnapshotProvider([&] {
         ++provided;
@@ -300,7 +390,7 @@ void TestWallFeed::snapshotArrivesOnConnect()
 
     QUrl bare = server.url();
     bare.setPath({});
-    WallFeedClient client(bare, Token); // the path is the feed's own
+    WallFeedClient client(bare, Token, Unit); // the path is the feed's own
     QCOMPARE(client.url().path(), "/wall");
     QSignalSpy snapshots(&client, &WallFeedClient::snapshotReceived);
     QSignalSpy connected(&client, &WallFeedClient::connectedChanged);
@@ -321,9 +411,9 @@ void TestWallFeed::snapshotArrivesOnConnect()
 
 void TestWallFeed::publishedAlertsAndCensusArrive()
 {
-    WallFeedServer server(Token);
+    WallFeedServer server(Token, fullRecords());
     QVERIFY(server.listen(QHostAddress::LocalHost, 0));
-    WallFeedClient client(server.url(), Token);
+    WallFeedClient client(server.url(), Token, Unit);
     QSignalSpy snapshots(&client, &WallFeedClient::snapshotReceived);
     QSignalSpy alerts(&client, &WallFeedClient::alertsReceived);
     QSignalSpy census(&client, &WallFeedClient::censusReceived);
@@ -556,7 +646,7 @@ void TestWallFeed::badTokenIsRefused()
 
 void TestWallFeed::tokenInHeaderOrQueryIsAccepted()
 {
-    WallFeedServer server(Token);
+    WallFeedServer server(Token, fullRecords());
     server.setSnapshotProvider([] { return WallSnapshot{{sampleAlert(1)}, {}, upHealth()}; });
     QVERIFY(server.listen(QHostAddress::LocalHost, 0));
 
@@ -571,7 +661,7 @@ void TestWallFeed::tokenInHeaderOrQueryIsAccepted()
 
     QWebSocket byQuery;
     QSignalSpy queryFrames(&byQuery, &QWebSocket::textMessageReceived);
-    byQuery.open(withToken(server.url(), Token));
+    byQuery.open(withToken(server.url(), Token, Unit));
     QVERIFY(queryFrames.wait(Patience));
     taken = 0;
     const auto snapshot = std::get<WallSnapshot>(nextMessage(queryFrames, taken));
@@ -637,12 +727,12 @@ void TestWallFeed::malformedFramesGetAnErrorAndTheConnectionStays()
 
 void TestWallFeed::clientReconnectsToANewServer()
 {
-    auto server = std::make_unique<WallFeedServer>(Token);
+    auto server = std::make_unique<WallFeedServer>(Token, fullRecords());
     server->setSnapshotProvider([] { return WallSnapshot{{sampleAlert(1)}, {}, upHealth()}; });
     QVERIFY(server->listen(QHostAddress::LocalHost, 0));
     const quint16 port = quint16(server->url().port());
 
-    WallFeedClient client(server->url(), Token);
+    WallFeedClient client(server->url(), Token, Unit);
     QSignalSpy snapshots(&client, &WallFeedClient::snapshotReceived);
     QSignalSpy connected(&client, &WallFeedClient::connectedChanged);
     QSignalSpy refused(&client, &WallFeedClient::refused);
@@ -654,7 +744,7 @@ void TestWallFeed::clientReconnectsToANewServer()
     QCOMPARE(connected.at(1).at(0).toBool(), false);
     QVERIFY(!client.isConnected());
 
-    server = std::make_unique<WallFeedServer>(Token);
+    server = std::make_unique<WallFeedServer>(Token, fullRecords());
     server->setSnapshotProvider([] { return WallSnapshot{{sampleAlert(2)}, {}, downHealth()}; });
     QVERIFY2(server->listen(QHostAddress::LocalHost, port), qPrintable(server->errorString()));
     QTRY_COMPARE_WITH_TIMEOUT(snapshots.size(), 2, 3 * Patience);
@@ -673,7 +763,7 @@ void TestWallFeed::slowDisplayIsDroppedWhileOthersKeepReceiving()
     WallFeedServer server(Token, options);
     QVERIFY(server.listen(QHostAddress::LocalHost, 0));
 
-    WallFeedClient client(server.url(), Token);
+    WallFeedClient client(server.url(), Token, Unit); // the stalled peer names the unit too
     QSignalSpy snapshots(&client, &WallFeedClient::snapshotReceived);
     QSignalSpy connected(&client, &WallFeedClient::connectedChanged);
     QObject context; // destroyed first: no signal reaches `received` after the test
@@ -706,6 +796,273 @@ void TestWallFeed::slowDisplayIsDroppedWhileOthersKeepReceiving()
     QCOMPARE(connected.size(), 1); // the reading display never lost its connection
     QVERIFY(client.isConnected());
     QCOMPARE(server.droppedClients(), 1);
+}
+
+void TestWallFeed::aUnitDisplayReceivesItsUnitOnlyMasked()
+{
+    WallFeedServerOptions options;
+    options.heartbeatMs = 3'600'000; // the heartbeat this test pushes marks the end of what it sent
+    WallFeedServer server(Token, options);
+    Hospital hospital;
+    server.setSnapshotProvider([&] { return hospital.snapshot(); });
+    server.setFeedHealth(upHealth()); // so that going down is pushed at once
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    QWebSocket raw;
+    QSignalSpy frames(&raw, &QWebSocket::textMessageReceived);
+    raw.open(withToken(server.url(), Token, QStringLiteral("ICU")));
+    int taken = 0;
+    const auto snapshot = std::get<WallSnapshot>(nextMessage(frames, taken));
+    QCOMPARE(snapshot.census.size(), 2u);
+    QCOMPARE(snapshot.alerts.size(), 1u);
+    QCOMPARE(snapshot.alerts[0].alertId, "crit-icu"); // actions name the real alert
+    QCOMPARE(snapshot.alerts[0].patientId, snapshot.census[0].patientId); // pseudonyms still join
+    QVERIFY(snapshot.alerts[0].observationId.empty());
+    QVERIFY(snapshot.alerts[0].source == RecordSource{});
+    QCOMPARE(snapshot.census[0].mrn, "0101");
+
+    // Later messages: both units' alerts change, both units admit a patient.
+    const Alert west = *hospital.alerts[1].acknowledge("RN Okafor", 1'795'000'100'000, true).alert;
+    const Alert icu = *hospital.alerts[0].acknowledge("RN Okafor", 1'795'000'100'000, true).alert;
+    server.publishAlerts({west});
+    server.publishAlerts({west, icu});
+    hospital.census.push_back({"pat-icu-000103", "enc-icu-000103", "G.H.", "MRN77410103", "ICU", "3", "A", 1});
+    hospital.census.push_back({"pat-west-000202", "enc-west-000202", "I.J.", "MRN55320202", "4 West", "8", "A", 1});
+    server.publishCensus(hospital.census);
+    server.setFeedHealth(downHealth());
+
+    int census = 0;
+    int alerts = 0;
+    for (;;) {
+        const WallServerMessage message = nextMessage(frames, taken);
+        if (std::holds_alternative<WallHeartbeat>(message))
+            break;
+        if (const auto *changed = std::get_if<WallAlertsMessage>(&message)) {
+            ++alerts;
+            QCOMPARE(changed->alerts.size(), 1u);
+            QCOMPARE(changed->alerts[0].alertId, "crit-icu");
+            QCOMPARE(changed->alerts[0].state, AlertState::Acknowledged);
+        } else if (const auto *rows = std::get_if<WallCensusMessage>(&message)) {
+            ++census;
+            QCOMPARE(rows->census.size(), 3u);
+            for (const CensusEntry &row : rows->census)
+                QCOMPARE(row.ward, "ICU");
+        } else {
+            QFAIL("neither alerts nor census nor heartbeat");
+        }
+    }
+    QCOMPARE(alerts, 1); // the 4 West change alone was sent to nobody here
+    QCOMPARE(census, 1);
+    for (qsizetype i = 0; i < frames.size(); ++i) {
+        const std::string frame = frames.at(i).at(0).toString().toStdString();
+        for (const std::string &secret : hospital.secretsForIcu())
+            QVERIFY2(frame.find(secret) == std::string::npos, (secret + " in " + frame).c_str());
+        QVERIFY(frame.find("MRN77410103") == std::string::npos && frame.find("MRN55320202") == std::string::npos);
+    }
+}
+
+void TestWallFeed::theRemoteBoardIsRightWithMaskedData()
+{
+    WallFeedServer server(Token);
+    Hospital hospital;
+    server.setSnapshotProvider([&] { return hospital.snapshot(); });
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    WallFeedClient client(server.url(), Token, QStringLiteral("ICU"));
+    WallState remote(WallOptions{});
+    feed(client, remote);
+    QSignalSpy snapshots(&client, &WallFeedClient::snapshotReceived);
+    client.start();
+    QVERIFY(snapshots.wait(Patience));
+
+    // The console's own board of the unit, from the full records.
+    WallState console(WallOptions{});
+    console.applySnapshot(hospital.alerts, hospital.census, QDateTime::currentMSecsSinceEpoch());
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const std::vector<BoardRow> local = console.rows("ICU", now);
+    const std::vector<BoardRow> shown = remote.rows("ICU", now);
+    QCOMPARE(shown.size(), 1u);
+    QCOMPARE(shown.size(), local.size());
+    QCOMPARE(shown[0].alert.alertId, local[0].alert.alertId);
+    QCOMPARE(shown[0].patient, local[0].patient); // "A.B. ·0101" on both
+    QCOMPARE(shown[0].patient, std::string("A.B. \u00b70101"));
+    QCOMPARE(shown[0].room, "1");
+    QCOMPARE(shown[0].bed, "A");
+    QCOMPARE(shown[0].valueText, local[0].valueText);
+    QCOMPARE(remote.admitted("ICU"), 2);
+    QVERIFY(remote.rows("4 West", now).empty());
+
+    // An acknowledgement arrives as on every display.
+    QSignalSpy alerts(&client, &WallFeedClient::alertsReceived);
+    server.publishAlerts({*hospital.alerts[0].acknowledge("RN Okafor", now, true).alert});
+    QVERIFY(alerts.wait(Patience));
+    QCOMPARE(remote.rows("ICU", now)[0].ackedBy(), "RN Okafor");
+}
+
+void TestWallFeed::aTransferBringsTheAlertToTheNewUnit()
+{
+    WallFeedServer server(Token);
+    Hospital hospital;
+    server.setSnapshotProvider([&] { return hospital.snapshot(); });
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    WallFeedClient client(server.url(), Token, QStringLiteral("ICU"));
+    WallState remote(WallOptions{});
+    feed(client, remote);
+    QSignalSpy snapshots(&client, &WallFeedClient::snapshotReceived);
+    QSignalSpy alerts(&client, &WallFeedClient::alertsReceived);
+    QSignalSpy census(&client, &WallFeedClient::censusReceived);
+    client.start();
+    QVERIFY(snapshots.wait(Patience));
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QVERIFY(!rowOf(remote.rows("ICU", now), "crit-west"));
+
+    hospital.census[2].ward = "ICU"; // 4 West's patient moves to the ICU, with their open alert
+    server.publishCensus(hospital.census);
+    QVERIFY(alerts.wait(Patience));
+    QCOMPARE(census.size(), 1);
+    const auto arrived = alerts.at(0).at(0).value<std::vector<Alert>>();
+    QCOMPARE(arrived.size(), 1u); // the ICU's own alert is not sent again
+    QCOMPARE(arrived[0].alertId, "crit-west");
+    const auto row = rowOf(remote.rows("ICU", now), "crit-west");
+    QVERIFY(row);
+    QCOMPARE(row->patient, std::string("E.F. \u00b70201"));
+    QCOMPARE(row->room, "7");
+
+    hospital.census[2].ward = "4 West"; // and back: the ICU's display no longer shows the alert
+    server.publishCensus(hospital.census);
+    QVERIFY(census.wait(Patience));
+    QVERIFY(!rowOf(remote.rows("ICU", now), "crit-west"));
+    QVERIFY(rowOf(remote.rows("ICU", now), "crit-icu"));
+}
+
+void TestWallFeed::aDisplayWithoutAUnitGetsTheOverviewOnly()
+{
+    WallFeedServerOptions options;
+    options.heartbeatMs = 3'600'000;
+    WallFeedServer server(Token, options);
+    Hospital hospital;
+    server.setSnapshotProvider([&] { return hospital.snapshot(); });
+    server.setFeedHealth(upHealth()); // so that going down is pushed at once
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    QWebSocket raw;
+    QSignalSpy frames(&raw, &QWebSocket::textMessageReceived);
+    raw.open(withToken(server.url(), Token));
+    int taken = 0;
+    const auto snapshot = std::get<WallSnapshot>(nextMessage(frames, taken));
+    QVERIFY(snapshot.alerts.empty());
+    QVERIFY(snapshot.census.empty());
+    QVERIFY(snapshot.health == upHealth());
+
+    server.publishAlerts(hospital.alerts);
+    hospital.census[0].room = "5";
+    server.publishCensus(hospital.census);
+    server.setFeedHealth(downHealth());
+    // What was published reached nobody here: the next message is the heartbeat.
+    const auto heartbeat = std::get<WallHeartbeat>(nextMessage(frames, taken));
+    QVERIFY(heartbeat.health == downHealth());
+    QCOMPARE(frames.size(), 2);
+}
+
+void TestWallFeed::fullIdentifiersAreSentWhenTheConsoleSaysSo()
+{
+    WallFeedServer server(Token, fullRecords());
+    Hospital hospital;
+    server.setSnapshotProvider([&] { return hospital.snapshot(); });
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    QWebSocket raw;
+    QSignalSpy frames(&raw, &QWebSocket::textMessageReceived);
+    raw.open(withToken(server.url(), Token, QStringLiteral("ICU")));
+    int taken = 0;
+    const auto snapshot = std::get<WallSnapshot>(nextMessage(frames, taken));
+    QVERIFY(snapshot.census == std::vector(hospital.census.begin(), hospital.census.begin() + 2));
+    QVERIFY(snapshot.alerts == std::vector{hospital.alerts[0]});
+    const QString frame = frames.at(0).at(0).toString();
+    QVERIFY(frame.contains("MRN77410101"));
+    QVERIFY(!frame.contains("MRN55320201")); // still the one unit
+}
+
+void TestWallFeed::aTooLongUnitIsRefused()
+{
+    WallFeedServer server(Token);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    QWebSocket raw;
+    QSignalSpy frames(&raw, &QWebSocket::textMessageReceived);
+    QSignalSpy closed(&raw, &QWebSocket::disconnected);
+    raw.open(withToken(server.url(), Token, QString(201, QLatin1Char('u'))));
+    QVERIFY(closed.wait(Patience));
+    QCOMPARE(raw.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+    QCOMPARE(raw.closeReason(), "unit name too long");
+    QVERIFY(frames.isEmpty());
+    QCOMPARE(server.refusedClients(), 1);
+}
+
+void TestWallFeed::actionsAreRateLimitedPerDisplay()
+{
+    WallFeedServerOptions options;
+    options.actionRefillMs = 3'600'000; // no refill during the test: what passes is the burst
+    WallFeedServer server(Token, options);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    QSignalSpy requested(&server, &WallFeedServer::actionRequested);
+    QWebSocket raw;
+    QSignalSpy frames(&raw, &QWebSocket::textMessageReceived);
+    raw.open(withToken(server.url(), Token));
+    int taken = 0;
+    QVERIFY(std::holds_alternative<WallSnapshot>(nextMessage(frames, taken)));
+
+    for (int n = 1; n <= 15; ++n)
+        raw.sendTextMessage(QString::fromStdString(
+            WallProtocol::encodeAction(n, {AlertAction::Kind::Acknowledge, "crit-" + std::to_string(n), "RN Okafor", true})));
+    for (int n = 11; n <= 15; ++n) {
+        const auto result = std::get<WallActionResult>(nextMessage(frames, taken));
+        QCOMPARE(result.request, n);
+        QVERIFY(!result.ok);
+        QVERIFY2(result.error.starts_with("too many actions from this display: at most 10 in a burst, then one"),
+                 result.error.c_str());
+    }
+    QCOMPARE(requested.size(), WallProtocol::ActionBurst); // the frames are handled in order
+    QCOMPARE(requested.at(9).at(0).value<AlertAction>().alertId, "crit-10");
+
+    // Another display has a bucket of its own.
+    QWebSocket other;
+    QSignalSpy otherFrames(&other, &QWebSocket::textMessageReceived);
+    other.open(withToken(server.url(), Token));
+    int otherTaken = 0;
+    QVERIFY(std::holds_alternative<WallSnapshot>(nextMessage(otherFrames, otherTaken)));
+    other.sendTextMessage(QString::fromStdString(
+        WallProtocol::encodeAction(1, {AlertAction::Kind::Acknowledge, "crit-1", "RN Lee", true})));
+    QVERIFY(requested.wait(Patience));
+    QCOMPARE(requested.size(), WallProtocol::ActionBurst + 1);
+}
+
+void TestWallFeed::aGarbageFloodWritesABoundedLog()
+{
+    WallFeedServerOptions options;
+    options.actionRefillMs = 3'600'000; // exactly the burst passes, however long the flood takes
+    WallFeedServer server(Token, options);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    QWebSocket raw;
+    int received = 0;
+    QObject context;
+    connect(&raw, &QWebSocket::textMessageReceived, &context, [&](const QString &) { ++received; });
+    raw.open(withToken(server.url(), Token));
+    QTRY_COMPARE_WITH_TIMEOUT(received, 1, Patience); // the snapshot
+
+    feedLogLines = 0;
+    previousHandler = qInstallMessageHandler(countFeedLines);
+    constexpr int Flood = 20'000;
+    for (int n = 0; n < Flood; ++n) {
+        if (n % 4 == 3)
+            raw.sendBinaryMessage(QByteArrayLiteral("\x01\x02"));
+        else
+            raw.sendTextMessage(n % 2 ? QStringLiteral("{\"type\":\"gossip\"}") : QStringLiteral("not json %1").arg(n));
+    }
+    for (int n = 0; n < 100; ++n) // over the rate limit as well
+        raw.sendTextMessage(QString::fromStdString(
+            WallProtocol::encodeAction(n, {AlertAction::Kind::Acknowledge, "crit-1", "RN Okafor", true})));
+    // Every frame is still answered.
+    QTRY_COMPARE_WITH_TIMEOUT(received, 1 + Flood + 100 - WallProtocol::ActionBurst, 4 * Patience);
+    qInstallMessageHandler(previousHandler);
+    // Said once per peer and reason: unreadable, binary, too many actions (each flood a 60 s period).
+    QVERIFY2(feedLogLines <= 5, qPrintable(QString::number(feedLogLines)));
+    QVERIFY(feedLogLines >= 3);
 }
 
 QTEST_GUILESS_MAIN(TestWallFeed)

@@ -333,7 +333,8 @@ private Q_SLOTS:
         QTest::newRow("acknowledge without read-back") << AlertState::Open << "acknowledge" << "RN Okafor" << false
                                                        << "must be read back";
         QTest::newRow("acknowledge twice") << AlertState::Acknowledged << "acknowledge" << "RN Lee" << true
-                                           << "already acknowledged by RN Okafor";
+                                           << "already acknowledged by RN Okafor at "
+                                                  + QDateTime::fromMSecsSinceEpoch(kNow + 60'000).toString("HH:mm");
         QTest::newRow("acknowledge a resolved alert") << AlertState::Resolved << "acknowledge" << "RN Lee" << true
                                                       << "a resolved alert cannot be acknowledged";
         QTest::newRow("acknowledge a retracted alert") << AlertState::Retracted << "acknowledge" << "RN Lee" << true

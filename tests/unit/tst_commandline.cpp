@@ -1,5 +1,7 @@
 #include "commandline.h"
 
+#include "secretmask.h"
+
 #include <QtTest>
 
 namespace {
@@ -94,6 +96,11 @@ private Q_SLOTS:
         QCOMPARE(open.wall.serveAddress, QHostAddress(QHostAddress::AnyIPv4));
         QCOMPARE(open.wall.servePort, quint16(9000));
         QVERIFY(!parse({"--serve-wall", "off"}).wall.serve);
+        // Remote displays get masked identifiers unless the console is told otherwise.
+        QVERIFY(!line.wall.fullIdentifiers);
+        QVERIFY(parse({"--wall-full-identifiers"}).wall.fullIdentifiers);
+        QVERIFY(CommandLine::helpText().contains("--wall-full-identifiers"));
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"--wall", "-b", "k:1", "--wall-full-identifiers"}));
     }
 
     void schemaRegistryIsAnHttpAddress()
@@ -102,6 +109,24 @@ private Q_SLOTS:
         QCOMPARE(parse({"--schema-registry", "https://u:p@registry:8081"}).schemaRegistry,
                  QUrl(QStringLiteral("https://u:p@registry:8081")));
         QVERIFY_THROWS_EXCEPTION(UsageError, parse({"--schema-registry", "registry:8081"}));
+    }
+
+    void secretsAreNeverEchoed()
+    {
+        const auto messageOf = [](const QStringList &arguments) -> QString {
+            try {
+                parse(arguments);
+            } catch (const std::exception &error) {
+                return QString::fromUtf8(error.what());
+            }
+            return {};
+        };
+        const QString registry = messageOf({"--schema-registry", "ftp://user:s3cr3t-pw@registry:8081"});
+        QVERIFY2(registry.contains("user:***@registry"), qPrintable(registry));
+        QVERIFY2(!registry.contains("s3cr3t-pw"), qPrintable(registry));
+        // A malformed -X is echoed in its error: the secret in it is not.
+        const QString property = messageOf({"-X", "sasl.password:hunter2"});
+        QVERIFY2(!property.isEmpty() && !property.contains("hunter2"), qPrintable(property));
     }
 
     void wallMistakesAreExplained()

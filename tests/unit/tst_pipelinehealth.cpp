@@ -43,6 +43,24 @@ private Q_SLOTS:
         QCOMPARE(health.thresholdSet(), QString("Set v2"));
     }
 
+    void stubsAndStatusAreKept()
+    {
+        PipelineHealth health;
+        EvaluatorReport r = report(1'800'000'000'000, 10, 1, 0);
+        r.stubbed = 2;
+        r.undeliverable = 1;
+        health.record(r);
+        health.record(r);
+        QCOMPARE(health.stubbed(), 4);
+        QCOMPARE(health.undeliverable(), 2);
+        QCOMPARE(health.status().state, EvaluatorStatus::State::Starting);
+        EvaluatorStatus stopped;
+        stopped.state = EvaluatorStatus::State::Stopped;
+        stopped.reason = "fenced";
+        health.setStatus(stopped);
+        QCOMPARE(health.status(), stopped);
+    }
+
     void deadLettersAreBoundedNewestFirst()
     {
         DeadLetterModel model(5);
