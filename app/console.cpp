@@ -124,9 +124,11 @@ void Console::startEvaluator(const CommandLine &line)
     // A stopped evaluator is red in Pipeline health and FEED DOWN on every wall display.
     QObject::connect(job, &EvaluatorJob::statusChanged, m_pipelineHealth.get(), [this](const EvaluatorStatus &status) {
         m_pipelineHealth->setStatus(status);
+        // The ward gets words, not the client's error: the reason is in Pipeline health.
         if (m_wallState)
-            m_wallState->setEvaluationStopped(status.state == EvaluatorStatus::State::Stopped ? status.reason.toStdString()
-                                                                                             : std::string(),
+            m_wallState->setEvaluationStopped(status.state == EvaluatorStatus::State::Stopped
+                                                  ? std::string("new lab results are not being checked")
+                                                  : std::string(),
                                               now());
     });
     QObject::connect(job, &EvaluatorJob::batchCommitted, m_deadLetters.get(), &DeadLetterModel::append);

@@ -233,6 +233,9 @@ void WallWindow::refresh()
                               .arg(clockText(health.downSinceMs.value_or(now)), QString::fromStdString(health.reason)));
     }
     m_banner->setVisible(!health.up);
+    // A wrapped label in a box layout is not asked its height for the width it gets: say it.
+    if (!health.up)
+        m_banner->setMinimumHeight(m_banner->heightForWidth(qMax(1, width())));
 
     m_board->setRows(m_state->rows(m_options.unit, now));
     m_board->setNow(now);

@@ -7,6 +7,8 @@
 #include "feedmodel.h"
 #include "mainwindow.h"
 #include "pipelinehealth.h"
+#include "producer.h"
+#include "topicprovisioner.h"
 #include "schemaviewer.h"
 #include "thresholdeditor.h"
 #include "thresholdrulesmodel.h"
@@ -127,6 +129,49 @@ private Q_SLOTS:
         QVERIFY(commands->text().contains(console.bootstrapServers()));
         if (!screenshotDir.isEmpty())
             QVERIFY(window->grab().save(screenshotDir + QStringLiteral("/console-walls.png")));
+    }
+
+    // Another evaluator takes over the console's transactional id: the console's evaluator cannot go
+    // on, and says so where people look, in red on the Dashboard and as FEED DOWN on the wall. On the
+    // real broker of the RealKafka fixture: the embedded cluster (librdkafka's mock) never fences.
+    void stoppedEvaluatorIsRedOnTheDashboardAndTheWall()
+    {
+        QFile state(QStringLiteral(VIGIL_REALKAFKA_STATE_DIR "/bootstrap"));
+        if (!state.open(QIODevice::ReadOnly))
+            QSKIP("no real Kafka broker (the RealKafka fixture did not start one)");
+        const QString bootstrap = QString::fromUtf8(state.readAll()).trimmed();
+        ClientConfig cluster;
+        cluster.setBootstrapServers(bootstrap);
+        for (const auto &result : TopicProvisioner(cluster).provision())
+            QVERIFY2(result.outcome != TopicProvisioner::Outcome::Failed, qPrintable(result.error));
+        Console console(CommandLine::parse({"vigil", "--bootstrap", bootstrap, "--simulate", "--evaluate", "--rate", "60000",
+                                            "--serve-wall", "off"}));
+        QTRY_VERIFY_WITH_TIMEOUT(console.pipelineHealth()->totals().processed > 0, 60'000);
+        auto *pipelineState = console.window()->findChild<QLabel *>(QStringLiteral("pipelineState"));
+        QVERIFY(pipelineState);
+        QVERIFY(pipelineState->isHidden());
+        ClientConfig fencing = cluster;
+        fencing.set("transactional.id", "vigil-evaluator");
+        Producer fencer(fencing);
+        fencer.initTransactions(30'000); // the simulator keeps results coming: the next commit is fenced
+        QTRY_COMPARE_WITH_TIMEOUT(console.pipelineHealth()->status().state, EvaluatorStatus::State::Stopped, 60'000);
+        QTRY_VERIFY_WITH_TIMEOUT(!pipelineState->isHidden(), 5'000);
+        QVERIFY2(pipelineState->text().contains(QStringLiteral("Critical-value evaluation STOPPED")),
+                 qPrintable(pipelineState->text()));
+        const FeedHealth wall = console.wallState()->health(QDateTime::currentMSecsSinceEpoch());
+        QVERIFY(!wall.up);
+        QVERIFY2(QString::fromStdString(wall.reason).startsWith(QStringLiteral("critical-value evaluation stopped: ")),
+                 wall.reason.c_str());
+        const QString screenshotDir = qEnvironmentVariable("VIGIL_SCREENSHOT_DIR");
+        if (!screenshotDir.isEmpty()) {
+            console.window()->resize(1280, 800);
+            QVERIFY(console.window()->grab().save(screenshotDir + QStringLiteral("/console-evaluator-stopped.png")));
+            WallWindow *display = console.openWallDisplay(QStringLiteral("ICU"));
+            QVERIFY(QTest::qWaitForWindowExposed(display));
+            display->refresh();
+            QCoreApplication::processEvents(); // the layout takes the banner's new height
+            QVERIFY(display->grab().save(screenshotDir + QStringLiteral("/wall-evaluator-stopped.png")));
+        }
     }
 
     // The demo's story: a console serves its board; a display on another machine, holding no Kafka
