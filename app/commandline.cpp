@@ -1,8 +1,8 @@
 #include "commandline.h"
 
-#include "schemaenforcer.h"
-#include "secretmask.h"
-#include "thresholdset.h"
+#include "schemas/schemaenforcer.h"
+#include "base/secretmask.h"
+#include "clinical/thresholdset.h"
 
 #include <QCommandLineParser>
 #include <QMap>

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "clientconfig.h"
-#include "evaluatorjob.h"
-#include "simulatorpublisher.h"
-#include "wallstate.h"
+#include "client/clientconfig.h"
+#include "jobs/evaluatorjob.h"
+#include "jobs/simulatorpublisher.h"
+#include "wall/wallstate.h"
 
 #include <QHostAddress>
 #include <QStringList>

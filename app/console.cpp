@@ -1,40 +1,42 @@
 #include "console.h"
 
 #include "clusterhealthview.h"
-#include "clusterinspector.h"
-#include "clusterstatus.h"
+#include "jobs/clusterinspector.h"
+#include "cluster/clusterstatus.h"
 #include "consumerlagview.h"
 #include "dashboardview.h"
-#include "embeddedcluster.h"
-#include "evaluatorjob.h"
-#include "feedconsumer.h"
-#include "feedmodel.h"
+#include "client/embeddedcluster.h"
+#include "jobs/evaluatorjob.h"
+#include "jobs/feedconsumer.h"
+#include "items/feedmodel.h"
 #include "mainwindow.h"
-#include "messagebrowser.h"
+#include "jobs/messagebrowser.h"
 #include "messagebrowserview.h"
-#include "pipelinehealth.h"
+#include "cluster/pipelinehealth.h"
+#include "items/deadlettermodel.h"
 #include "pipelinehealthview.h"
 #include "replaypanel.h"
-#include "schemacatalog.h"
-#include "schemaenforcer.h"
-#include "schemaregistryclient.h"
+#include "schemas/schemacatalog.h"
+#include "schemas/schemaenforcer.h"
+#include "network/schemaregistryclient.h"
 #include "schemaviewer.h"
-#include "replaysession.h"
-#include "simulatorpublisher.h"
+#include "jobs/replaysession.h"
+#include "jobs/simulatorpublisher.h"
 #include "thresholdeditor.h"
-#include "thresholdrulesmodel.h"
+#include "items/thresholdrulesmodel.h"
 #include "topicbrowser.h"
-#include "topics.h"
-#include "unitoverviewmodel.h"
-#include "wallfeedserver.h"
+#include "base/topics.h"
+#include "items/unitoverviewmodel.h"
+#include "network/wallfeedserver.h"
 #include "wallservice.h"
 #include "wallsetupview.h"
-#include "wallstate.h"
+#include "wall/wallstate.h"
 #include "wallwindow.h"
-#include "workerthread.h"
+#include "client/workerthread.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QRandomGenerator>
 #include <QTimer>
 
@@ -199,7 +201,7 @@ void Console::startTopics()
     QObject::connect(messages, &MessageBrowserView::filterRequested, browser, &MessageBrowser::filter);
     // Direct: the flag is atomic, and a queued cancel would wait behind the scan it is meant to stop.
     QObject::connect(messages, &MessageBrowserView::filterCancelRequested, browser,
-                     [browser] { browser->requestCancel(); }, Qt::DirectConnection);
+                     [browser](quint64 requestId) { browser->requestCancel(requestId); }, Qt::DirectConnection);
     QObject::connect(messages, &MessageBrowserView::fullValueRequested, browser, &MessageBrowser::loadFullValue);
     QObject::connect(messages, &MessageBrowserView::produceRequested, browser, &MessageBrowser::produce);
     QObject::connect(messages, &MessageBrowserView::republishRequested, browser, &MessageBrowser::republish);
@@ -363,18 +365,18 @@ WallWindow *Console::openWallDisplay(const QString &unit)
 
 Console::~Console()
 {
-    // Producers first, so nothing is sent to a cluster that is going away; then the consumers;
-    // the window and models outlive the workers that post to them.
-    if (m_simulatorThread)
-        m_simulatorThread->stop();
-    if (m_evaluatorThread)
-        m_evaluatorThread->stop();
-    m_wallService.reset();
-    m_browserThread->stop();
-    m_inspectorThread->stop();
-    m_feedThread->stop();
-    if (m_registryThread) {
-        m_registryThread->quit();
-        m_registryThread->wait(5000);
+    // Every worker is told at once and waited for on one deadline (quitting takes as long as the
+    // slowest, not the sum); the cluster, the window and the models outlive the workers that post to them.
+    std::vector<WorkerThread *> workers{m_simulatorThread.get(), m_evaluatorThread.get(), m_browserThread.get(),
+                                        m_inspectorThread.get(), m_feedThread.get()};
+    if (m_wallService) {
+        const auto wall = m_wallService->workers();
+        workers.insert(workers.end(), wall.begin(), wall.end());
     }
+    if (m_registryThread)
+        m_registryThread->quit();
+    WorkerThread::stopAll(workers);
+    m_wallService.reset();
+    if (m_registryThread)
+        m_registryThread->wait(QDeadlineTimer(1000));
 }

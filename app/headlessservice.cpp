@@ -1,9 +1,9 @@
 #include "headlessservice.h"
 
-#include "embeddedcluster.h"
-#include "evaluatorjob.h"
-#include "simulatorpublisher.h"
-#include "workerthread.h"
+#include "client/embeddedcluster.h"
+#include "jobs/evaluatorjob.h"
+#include "jobs/simulatorpublisher.h"
+#include "client/workerthread.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -45,8 +45,5 @@ HeadlessService::HeadlessService(const CommandLine &line) : m_config(line.config
 
 HeadlessService::~HeadlessService()
 {
-    if (m_simulatorThread)
-        m_simulatorThread->stop();
-    if (m_evaluatorThread)
-        m_evaluatorThread->stop();
+    WorkerThread::stopAll({m_simulatorThread.get(), m_evaluatorThread.get()});
 }

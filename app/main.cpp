@@ -3,7 +3,7 @@
 #include "headlessservice.h"
 #include "mainwindow.h"
 #include "signalwatcher.h"
-#include "topicprovisioner.h"
+#include "jobs/topicprovisioner.h"
 #include "walldisplay.h"
 #include "wallwindow.h"
 

@@ -1,8 +1,8 @@
 #include "walldisplay.h"
 
-#include "wallfeedclient.h"
+#include "network/wallfeedclient.h"
 #include "wallservice.h"
-#include "wallstate.h"
+#include "wall/wallstate.h"
 #include "wallwindow.h"
 
 #include <QDateTime>

@@ -1,9 +1,9 @@
 #include "wallservice.h"
 
-#include "alertpublisher.h"
-#include "schemaenforcer.h"
-#include "wallstate.h"
-#include "workerthread.h"
+#include "jobs/alertpublisher.h"
+#include "schemas/schemaenforcer.h"
+#include "wall/wallstate.h"
+#include "client/workerthread.h"
 
 #include <QDateTime>
 #include <QLoggingCategory>
@@ -71,8 +71,7 @@ WallService::WallService(const ClientConfig &cluster, WallState *state, QObject 
 
 WallService::~WallService()
 {
-    m_publisherThread->stop();
-    m_sourceThread->stop();
+    WorkerThread::stopAll({m_publisherThread.get(), m_sourceThread.get()});
 }
 
 void WallService::perform(const AlertAction &action, Reply reply)

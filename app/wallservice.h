@@ -1,8 +1,8 @@
 #pragma once
 
-#include "clientconfig.h"
-#include "wallfeed.h"
-#include "wallsource.h"
+#include "client/clientconfig.h"
+#include "wall/wallfeed.h"
+#include "jobs/wallsource.h"
 
 #include <QObject>
 
@@ -29,6 +29,9 @@ public:
 
     WallService(const ClientConfig &cluster, WallState *state, QObject *parent = nullptr);
     ~WallService() override;
+
+    // Its source's and publisher's threads, for a caller that stops every worker at once.
+    std::vector<WorkerThread *> workers() const { return {m_sourceThread.get(), m_publisherThread.get()}; }
 
     // Refused at once (reply false) when the alert is unknown or the lifecycle does not allow it,
     // judged by the board, or by what an action still on its way will make of the alert.

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "clienthealth.h"
-#include "clustersnapshot.h"
-#include "lagrule.h"
+#include "cluster/clienthealth.h"
+#include "cluster/clustersnapshot.h"
+#include "cluster/lagrule.h"
 
 #include <QWidget>
 

@@ -1,6 +1,6 @@
 #include "clusterstatusbar.h"
 
-#include "clusterstatus.h"
+#include "cluster/clusterstatus.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

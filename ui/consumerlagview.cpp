@@ -2,7 +2,7 @@
 
 #include "clusterhealthview.h"
 
-#include "consumerlagmodel.h"
+#include "items/consumerlagmodel.h"
 #include "lagchart.h"
 
 #include <QDateTime>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "clustersnapshot.h"
-#include "lagrule.h"
+#include "cluster/clustersnapshot.h"
+#include "cluster/lagrule.h"
 
 #include <QWidget>
 

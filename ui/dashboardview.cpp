@@ -1,6 +1,6 @@
 #include "dashboardview.h"
 
-#include "feedmodel.h"
+#include "items/feedmodel.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>

@@ -1,6 +1,6 @@
 #include "lagchart.h"
 
-#include "consumerlagmodel.h"
+#include "items/consumerlagmodel.h"
 
 #include <QChart>
 #include <QChartView>

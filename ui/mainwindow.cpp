@@ -1,6 +1,6 @@
 #include "mainwindow.h"
 
-#include "clusterstatus.h"
+#include "cluster/clusterstatus.h"
 #include "clusterstatusbar.h"
 #include "dashboardview.h"
 

@@ -1,6 +1,6 @@
 #include "messagebrowserview.h"
 
-#include "messagesmodel.h"
+#include "items/messagesmodel.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -235,7 +235,7 @@ QWidget *MessageBrowserView::buildFilterBar()
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         m_cancel->setEnabled(false);
         m_filterStatus->setText(tr("Cancelling…"));
-        Q_EMIT filterCancelRequested();
+        Q_EMIT filterCancelRequested(m_filterId);
     });
     return bar;
 }
@@ -406,7 +406,7 @@ void MessageBrowserView::startFilter()
         return;
     }
     if (m_filterId != 0)
-        Q_EMIT filterCancelRequested();
+        Q_EMIT filterCancelRequested(m_filterId);
     m_filterId = m_nextId++;
     m_pageId = 0; // a page still on its way would replace the matches
     m_messages->clear();

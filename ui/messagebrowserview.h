@@ -1,6 +1,6 @@
 #pragma once
 
-#include "clustersnapshot.h"
+#include "cluster/clustersnapshot.h"
 
 #include <QWidget>
 
@@ -48,7 +48,7 @@ Q_SIGNALS:
     void pageForwardRequested(quint64 requestId);
     void pageBackwardRequested(quint64 requestId);
     void filterRequested(quint64 requestId, const FilterRequest &request);
-    void filterCancelRequested();
+    void filterCancelRequested(quint64 requestId);
     void fullValueRequested(const QString &topic, int partition, qint64 offset);
     void produceRequested(const ProduceRequest &request);
     void republishRequested(const BrowsedMessage &message, const QString &targetTopic);

@@ -1,6 +1,7 @@
 #include "pipelinehealthview.h"
 
-#include "pipelinehealth.h"
+#include "cluster/pipelinehealth.h"
+#include "items/deadlettermodel.h"
 
 #include <QDateTime>
 #include <QHeaderView>

@@ -1,8 +1,9 @@
 #include "replaypanel.h"
 
-#include "thresholdrulesmodel.h"
-#include "thresholdset.h"
-#include "topics.h"
+#include "items/thresholdrulesmodel.h"
+#include "items/whatifmodels.h"
+#include "clinical/thresholdset.h"
+#include "base/topics.h"
 
 #include <QAreaSeries>
 #include <QChart>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "replayrange.h"
-#include "thresholdauditlog.h"
+#include "replay/replayrange.h"
+#include "clinical/thresholdauditlog.h"
 
 #include <QWidget>
 

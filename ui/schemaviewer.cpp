@@ -1,7 +1,7 @@
 #include "schemaviewer.h"
 
-#include "schemadiff.h"
-#include "schematreemodel.h"
+#include "schemas/schemadiff.h"
+#include "items/schematreemodel.h"
 
 #include <QComboBox>
 #include <QFontDatabase>

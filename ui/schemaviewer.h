@@ -1,6 +1,6 @@
 #pragma once
 
-#include "schemacatalog.h"
+#include "schemas/schemacatalog.h"
 
 #include <QWidget>
 

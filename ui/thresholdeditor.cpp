@@ -1,7 +1,7 @@
 #include "thresholdeditor.h"
 
-#include "thresholdrulesmodel.h"
-#include "thresholdset.h"
+#include "items/thresholdrulesmodel.h"
+#include "clinical/thresholdset.h"
 
 #include <QDateTime>
 #include <QFileDialog>

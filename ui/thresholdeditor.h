@@ -1,8 +1,8 @@
 #pragma once
 
-#include "evaluatorreport.h"
-#include "ruleactivity.h"
-#include "thresholdauditlog.h"
+#include "clinical/evaluatorreport.h"
+#include "clinical/ruleactivity.h"
+#include "clinical/thresholdauditlog.h"
 
 #include <QWidget>
 

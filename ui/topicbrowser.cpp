@@ -1,7 +1,7 @@
 #include "topicbrowser.h"
 
-#include "partitionsmodel.h"
-#include "topicsmodel.h"
+#include "items/partitionsmodel.h"
+#include "items/topicsmodel.h"
 
 #include <QCheckBox>
 #include <QDateTime>

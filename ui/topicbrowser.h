@@ -1,6 +1,6 @@
 #pragma once
 
-#include "clustersnapshot.h"
+#include "cluster/clustersnapshot.h"
 
 #include <QWidget>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "alertboard.h"
-#include "wallfeed.h"
+#include "wall/alertboard.h"
+#include "wall/wallfeed.h"
 
 #include <QWidget>
 

@@ -1,6 +1,6 @@
 #include "wallsetupview.h"
 
-#include "unitoverviewmodel.h"
+#include "items/unitoverviewmodel.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "alert.h"
+#include "clinical/alert.h"
 
 #include <QColor>
 #include <QString>

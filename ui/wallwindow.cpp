@@ -1,7 +1,7 @@
 #include "wallwindow.h"
 
 #include "wallboard.h"
-#include "wallstate.h"
+#include "wall/wallstate.h"
 #include "walltheme.h"
 
 #include <QApplication>

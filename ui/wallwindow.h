@@ -1,6 +1,6 @@
 #pragma once
 
-#include "wallfeed.h"
+#include "wall/wallfeed.h"
 
 #include <QWidget>
 

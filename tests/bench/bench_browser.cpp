@@ -13,17 +13,17 @@
 //   QT_QPA_PLATFORM=offscreen build/bin/bench_browser [--records N] [--lag-seconds S]
 #include "benchsupport.h"
 #include "clusterhealthview.h"
-#include "clusterinspector.h"
-#include "consumer.h"
+#include "jobs/clusterinspector.h"
+#include "client/consumer.h"
 #include "consumerlagview.h"
-#include "embeddedcluster.h"
-#include "kafkaerror.h"
-#include "messagebrowser.h"
+#include "client/embeddedcluster.h"
+#include "client/kafkaerror.h"
+#include "jobs/messagebrowser.h"
 #include "messagebrowserview.h"
-#include "producer.h"
+#include "client/producer.h"
 #include "topicbrowser.h"
-#include "topicmetadata.h"
-#include "workerthread.h"
+#include "client/topicmetadata.h"
+#include "client/workerthread.h"
 
 #include <QApplication>
 #include <QDateTime>

@@ -6,11 +6,11 @@
 //
 //   build/bin/bench_evaluator [records] [rounds] [thresholds.json]
 //   taskset -c 0 build/bin/bench_evaluator 200000 5     # pinned to one core
-#include "criticalvalueevaluator.h"
-#include "fhirenvelope.h"
-#include "hospitalsimulator.h"
-#include "thresholdset.h"
-#include "topics.h"
+#include "clinical/criticalvalueevaluator.h"
+#include "fhir/fhirenvelope.h"
+#include "simulator/hospitalsimulator.h"
+#include "clinical/thresholdset.h"
+#include "base/topics.h"
 
 #include <nlohmann/json.hpp>
 

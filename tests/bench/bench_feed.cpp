@@ -3,9 +3,9 @@
 // per record). Prints GUI event-loop latency and throughput for both, and the decode rate.
 //
 //   QT_QPA_PLATFORM=offscreen build/bin/bench_feed [seconds-per-run]
-#include "feedevent.h"
-#include "feedmodel.h"
-#include "hospitalsimulator.h"
+#include "fhir/feedevent.h"
+#include "items/feedmodel.h"
+#include "simulator/hospitalsimulator.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

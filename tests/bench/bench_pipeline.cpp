@@ -20,18 +20,18 @@
 //
 // -X sets a librdkafka property on the evaluator job and the alert reader (for experiments, e.g. -X debug=eos
 // with QT_LOGGING_RULES=vigil.kafka.debug=true). No moc needed here.
-#include "alert.h"
-#include "clientconfig.h"
-#include "consumer.h"
-#include "criticalvalueevaluator.h"
-#include "embeddedcluster.h"
-#include "evaluatorjob.h"
-#include "hospitalsimulator.h"
-#include "producer.h"
-#include "thresholdset.h"
-#include "topicprovisioner.h"
-#include "topics.h"
-#include "workerthread.h"
+#include "clinical/alert.h"
+#include "client/clientconfig.h"
+#include "client/consumer.h"
+#include "clinical/criticalvalueevaluator.h"
+#include "client/embeddedcluster.h"
+#include "jobs/evaluatorjob.h"
+#include "simulator/hospitalsimulator.h"
+#include "client/producer.h"
+#include "clinical/thresholdset.h"
+#include "jobs/topicprovisioner.h"
+#include "base/topics.h"
+#include "client/workerthread.h"
 
 #include <nlohmann/json.hpp>
 

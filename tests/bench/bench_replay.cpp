@@ -6,13 +6,13 @@
 //
 //   build/bin/bench_replay [--records N]
 #include "benchsupport.h"
-#include "clientconfig.h"
-#include "embeddedcluster.h"
-#include "kafkaerror.h"
-#include "producer.h"
-#include "replaysession.h"
-#include "thresholdset.h"
-#include "topicmetadata.h"
+#include "client/clientconfig.h"
+#include "client/embeddedcluster.h"
+#include "client/kafkaerror.h"
+#include "client/producer.h"
+#include "jobs/replaysession.h"
+#include "clinical/thresholdset.h"
+#include "client/topicmetadata.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

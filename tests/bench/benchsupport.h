@@ -2,11 +2,11 @@
 
 // What the benchmarks share: the lab results they produce, the machine's load, and creating a topic on
 // a real broker.
-#include "clientconfig.h"
-#include "kafkaerror.h"
-#include "kafkahandles.h"
-#include "producer.h"
-#include "topicmetadata.h"
+#include "client/clientconfig.h"
+#include "client/kafkaerror.h"
+#include "client/kafkahandles.h"
+#include "client/producer.h"
+#include "client/topicmetadata.h"
 
 #include <QFile>
 #include <QString>

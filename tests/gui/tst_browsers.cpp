@@ -1,22 +1,22 @@
 // The browsers fed by live workers on the embedded cluster, offscreen; screenshots of each go to
 // $VIGIL_SCREENSHOT_DIR when it is set.
 #include "clusterhealthview.h"
-#include "clusterinspector.h"
-#include "consumer.h"
-#include "consumerlagmodel.h"
+#include "jobs/clusterinspector.h"
+#include "client/consumer.h"
+#include "items/consumerlagmodel.h"
 #include "consumerlagview.h"
-#include "embeddedcluster.h"
-#include "kafkaerror.h"
-#include "kafkahandles.h"
+#include "client/embeddedcluster.h"
+#include "client/kafkaerror.h"
+#include "client/kafkahandles.h"
 #include "lagchart.h"
-#include "messagebrowser.h"
+#include "jobs/messagebrowser.h"
 #include "messagebrowserview.h"
-#include "messagesmodel.h"
-#include "partitionsmodel.h"
-#include "producer.h"
+#include "items/messagesmodel.h"
+#include "items/partitionsmodel.h"
+#include "client/producer.h"
 #include "topicbrowser.h"
-#include "topicsmodel.h"
-#include "workerthread.h"
+#include "items/topicsmodel.h"
+#include "client/workerthread.h"
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
@@ -123,7 +123,7 @@ private slots:
         connect(&view, &MessageBrowserView::pageBackwardRequested, browser, &MessageBrowser::pageBackward);
         connect(&view, &MessageBrowserView::filterRequested, browser, &MessageBrowser::filter);
         // Direct, so cancel does not wait behind the scan's queued slices.
-        connect(&view, &MessageBrowserView::filterCancelRequested, browser, [browser] { browser->requestCancel(); }, Qt::DirectConnection);
+        connect(&view, &MessageBrowserView::filterCancelRequested, browser, [browser](quint64 id) { browser->requestCancel(id); }, Qt::DirectConnection);
         connect(&view, &MessageBrowserView::fullValueRequested, browser, &MessageBrowser::loadFullValue);
         connect(&view, &MessageBrowserView::produceRequested, browser, &MessageBrowser::produce);
         connect(&view, &MessageBrowserView::republishRequested, browser, &MessageBrowser::republish);

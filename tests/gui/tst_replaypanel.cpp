@@ -1,12 +1,13 @@
 // The replay panel on the embedded cluster, offscreen: a what-if with the potassium high limit moved,
 // apply (audit-logged), re-publish with its dry run and confirmation (twice for a source topic), the
 // dead-letter redrive preset, and export. Screenshots go to $VIGIL_SCREENSHOT_DIR when it is set.
-#include "embeddedcluster.h"
-#include "producer.h"
+#include "client/embeddedcluster.h"
+#include "client/producer.h"
 #include "replaypanel.h"
-#include "replaysession.h"
-#include "thresholdrulesmodel.h"
-#include "thresholdset.h"
+#include "jobs/replaysession.h"
+#include "items/thresholdrulesmodel.h"
+#include "items/whatifmodels.h"
+#include "clinical/thresholdset.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>

@@ -1,5 +1,5 @@
-#include "schemacatalog.h"
-#include "schematreemodel.h"
+#include "schemas/schemacatalog.h"
+#include "items/schematreemodel.h"
 #include "schemaviewer.h"
 
 #include <QAbstractItemModelTester>

@@ -1,8 +1,8 @@
 // The threshold editor offscreen: apply needs a name and a reason, is audit-logged, and hands the
 // new set to the evaluator as a signal.
 #include "thresholdeditor.h"
-#include "thresholdrulesmodel.h"
-#include "thresholdset.h"
+#include "items/thresholdrulesmodel.h"
+#include "clinical/thresholdset.h"
 
 #include <QLineEdit>
 #include <QPushButton>

@@ -2,7 +2,7 @@
 // with read-back, the chime. A fixed clock drives it; no sleeps. With VIGIL_SCREENSHOT_DIR set, the
 // 1920x1080 boards are saved there to be looked at.
 #include "wallboard.h"
-#include "wallstate.h"
+#include "wall/wallstate.h"
 #include "wallwindow.h"
 
 #include <QCheckBox>

@@ -2,12 +2,12 @@
 
 // What the cross-cluster integration tests share: the cluster under test (the embedded one, or the
 // real broker of the RealKafka ctest fixture), client configs, watermarks, and reading to the end.
-#include "consumer.h"
-#include "embeddedcluster.h"
-#include "kafkaerror.h"
-#include "producer.h"
-#include "topicprovisioner.h"
-#include "topics.h"
+#include "client/consumer.h"
+#include "client/embeddedcluster.h"
+#include "client/kafkaerror.h"
+#include "client/producer.h"
+#include "jobs/topicprovisioner.h"
+#include "base/topics.h"
 
 #include <QUuid>
 #include <QtTest>

@@ -5,10 +5,10 @@
 // fixture; the topics are this run's own (EvaluatorTopics), so other tests' records never mix in.
 #include "clustertesting.h"
 
-#include "criticalvalueevaluator.h"
-#include "evaluatorjob.h"
-#include "thresholdset.h"
-#include "workerthread.h"
+#include "clinical/criticalvalueevaluator.h"
+#include "jobs/evaluatorjob.h"
+#include "clinical/thresholdset.h"
+#include "client/workerthread.h"
 
 #include <QCryptographicHash>
 #include <QJsonDocument>

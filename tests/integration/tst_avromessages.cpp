@@ -1,11 +1,11 @@
 // Avro values in the Confluent wire format (magic 0, 4-byte big-endian schema id, Avro binary by
 // Avro C), through Kafka and back, on the embedded cluster and on the real broker; and the clear
 // errors for values that are not what they claim.
-#include "avrocodec.h"
+#include "schemas/avrocodec.h"
 #include "clustertesting.h"
-#include "hospitalsimulator.h"
-#include "schemacatalog.h"
-#include "schemaenforcer.h"
+#include "simulator/hospitalsimulator.h"
+#include "schemas/schemacatalog.h"
+#include "schemas/schemaenforcer.h"
 
 #include <QtTest>
 

@@ -14,13 +14,13 @@
 // clean topic create their own, named after the row and a per-run id, as are groups and
 // transactional ids.
 #include "clustertesting.h"
-#include "consumer.h"
-#include "embeddedcluster.h"
-#include "hospitalsimulator.h"
-#include "kafkaerror.h"
-#include "producer.h"
-#include "topicprovisioner.h"
-#include "topics.h"
+#include "client/consumer.h"
+#include "client/embeddedcluster.h"
+#include "simulator/hospitalsimulator.h"
+#include "client/kafkaerror.h"
+#include "client/producer.h"
+#include "jobs/topicprovisioner.h"
+#include "base/topics.h"
 
 #include <QUuid>
 #include <QtTest>

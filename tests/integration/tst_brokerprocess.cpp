@@ -1,6 +1,6 @@
 // `vigil broker --simulate` as a real process, with Debian's kcat as the peer client.
-#include "feedconsumer.h"
-#include "workerthread.h"
+#include "jobs/feedconsumer.h"
+#include "client/workerthread.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -2,11 +2,11 @@
 // PartitionsModel under QAbstractItemModelTester), watermarks and message counts, configs where the
 // cluster answers DescribeConfigs, consumer lag for a group that stops and resumes, group listing
 // where the cluster answers it, and a broker taken down on the embedded cluster.
-#include "clusterinspector.h"
+#include "jobs/clusterinspector.h"
 #include "clustertesting.h"
-#include "partitionsmodel.h"
-#include "topicsmodel.h"
-#include "workerthread.h"
+#include "items/partitionsmodel.h"
+#include "items/topicsmodel.h"
+#include "client/workerthread.h"
 
 #include <QAbstractItemModelTester>
 #include <QtTest>

@@ -1,8 +1,8 @@
-#include "consumer.h"
-#include "embeddedcluster.h"
-#include "kafkaerror.h"
-#include "producer.h"
-#include "topics.h"
+#include "client/consumer.h"
+#include "client/embeddedcluster.h"
+#include "client/kafkaerror.h"
+#include "client/producer.h"
+#include "base/topics.h"
 
 #include <QtTest>
 

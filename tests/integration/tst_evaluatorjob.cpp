@@ -1,12 +1,12 @@
 // The exactly-once evaluator against the embedded cluster: hand-made lab results in, then the
 // processed, alert and dead-letter topics read back with read_committed.
-#include "alert.h"
-#include "consumer.h"
-#include "embeddedcluster.h"
-#include "evaluatorjob.h"
-#include "producer.h"
-#include "thresholdset.h"
-#include "workerthread.h"
+#include "clinical/alert.h"
+#include "client/consumer.h"
+#include "client/embeddedcluster.h"
+#include "jobs/evaluatorjob.h"
+#include "client/producer.h"
+#include "clinical/thresholdset.h"
+#include "client/workerthread.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

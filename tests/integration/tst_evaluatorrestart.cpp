@@ -4,9 +4,9 @@
 // It runs against the real Apache Kafka broker of the RealKafka test fixture: the embedded
 // cluster (librdkafka 2.0.2's mock) delivers aborted transactions to read_committed consumers,
 // so the invariant cannot hold there.
-#include "consumer.h"
-#include "producer.h"
-#include "topicprovisioner.h"
+#include "client/consumer.h"
+#include "client/producer.h"
+#include "jobs/topicprovisioner.h"
 
 #include <QProcess>
 #include <QtTest>

@@ -1,10 +1,10 @@
 // Simulated hospital -> embedded cluster -> feed consumer worker -> feed model, all real.
-#include "embeddedcluster.h"
-#include "feedconsumer.h"
-#include "feedmodel.h"
-#include "simulatorpublisher.h"
-#include "topics.h"
-#include "workerthread.h"
+#include "client/embeddedcluster.h"
+#include "jobs/feedconsumer.h"
+#include "items/feedmodel.h"
+#include "jobs/simulatorpublisher.h"
+#include "base/topics.h"
+#include "client/workerthread.h"
 
 #include <QAbstractItemModelTester>
 #include <QtTest>

@@ -1,11 +1,11 @@
 // The message browser on both clusters: seek by offset, end minus N and timestamp return the right
 // first record; a text filter over 100,000 messages; cancel; produce (JSON validated) and re-publish.
-#include "avrocodec.h"
+#include "schemas/avrocodec.h"
 #include "clustertesting.h"
-#include "messagebrowser.h"
-#include "schemacatalog.h"
-#include "schemaenforcer.h"
-#include "workerthread.h"
+#include "jobs/messagebrowser.h"
+#include "schemas/schemacatalog.h"
+#include "schemas/schemaenforcer.h"
+#include "client/workerthread.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -168,6 +168,20 @@ private slots:
             return last.finished;
         }, 60'000));
         QVERIFY(last.cancelled);
+
+        // A Cancel that overtakes its request (pressed while the request still waits in the queue)
+        // is not lost: the request starts cancelled.
+        spy.clear();
+        browser->requestCancel(9); // thread-safe, as the console calls it
+        QMetaObject::invokeMethod(browser, [=] { browser->filter(9, request); }, Qt::QueuedConnection);
+        last = {};
+        QVERIFY(QTest::qWaitFor([&] {
+            while (!spy.isEmpty())
+                last = spy.takeFirst().first().value<FilterProgress>();
+            return last.finished;
+        }, 60'000));
+        QVERIFY(last.cancelled);
+        QCOMPARE(last.requestId, quint64(9));
         QVERIFY(last.scannedMessages < Count);
         QVERIFY(thread.stop(30'000));
     }

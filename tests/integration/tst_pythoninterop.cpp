@@ -9,13 +9,13 @@
 //
 // Without python3-confluent-kafka the test skips, or fails when CI=true.
 #include "clustertesting.h"
-#include "consumer.h"
-#include "embeddedcluster.h"
-#include "fhirenvelope.h"
-#include "kafkaerror.h"
-#include "producer.h"
-#include "topicprovisioner.h"
-#include "topics.h"
+#include "client/consumer.h"
+#include "client/embeddedcluster.h"
+#include "fhir/fhirenvelope.h"
+#include "client/kafkaerror.h"
+#include "client/producer.h"
+#include "jobs/topicprovisioner.h"
+#include "base/topics.h"
 
 #include <QProcess>
 #include <QUuid>

@@ -3,8 +3,8 @@
 // seeks, re-publish preserving keys, headers and timestamps exactly once, dead-letter redrive, cancel
 // mid-run, and export.
 #include "clustertesting.h"
-#include "replaysession.h"
-#include "thresholdset.h"
+#include "jobs/replaysession.h"
+#include "clinical/thresholdset.h"
 
 #include <nlohmann/json.hpp>
 

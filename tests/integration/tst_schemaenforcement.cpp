@@ -3,17 +3,17 @@
 // embedded cluster with a catalog whose latest ADT and alert schemas demand a field Vigil never writes
 // (`ward_code`, no default), so the refusal path is certain; what is refused must not reach Kafka and
 // must say why. The checks themselves (which field, which words) are tst_schemaenforcer's.
-#include "alert.h"
+#include "clinical/alert.h"
 #include "clustertesting.h"
-#include "evaluatorjob.h"
-#include "alertpublisher.h"
-#include "messagebrowser.h"
-#include "replaysession.h"
-#include "schemaenforcer.h"
-#include "simulatorpublisher.h"
-#include "thresholdset.h"
-#include "topics.h"
-#include "workerthread.h"
+#include "jobs/evaluatorjob.h"
+#include "jobs/alertpublisher.h"
+#include "jobs/messagebrowser.h"
+#include "jobs/replaysession.h"
+#include "schemas/schemaenforcer.h"
+#include "jobs/simulatorpublisher.h"
+#include "clinical/thresholdset.h"
+#include "base/topics.h"
+#include "client/workerthread.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -6,8 +6,8 @@
 // module, not as a runnable jar. So this fixture (a QTcpServer speaking HTTP/1.1) serves the responses
 // Confluent documents for each endpoint, including its error bodies {"error_code", "message"}, and
 // records what the client sent (paths, query, Authorization, body).
-#include "schemacatalog.h"
-#include "schemaregistryclient.h"
+#include "schemas/schemacatalog.h"
+#include "network/schemaregistryclient.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

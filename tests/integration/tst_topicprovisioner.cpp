@@ -1,9 +1,9 @@
 // Provisioning and the drift check: on the real broker of the RealKafka fixture (which answers
 // CreateTopics and DescribeConfigs) and on the embedded cluster (which answers neither).
-#include "embeddedcluster.h"
-#include "kafkaerror.h"
-#include "producer.h"
-#include "topicprovisioner.h"
+#include "client/embeddedcluster.h"
+#include "client/kafkaerror.h"
+#include "client/producer.h"
+#include "jobs/topicprovisioner.h"
 
 #include <QProcess>
 #include <QtTest>

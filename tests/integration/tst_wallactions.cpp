@@ -3,11 +3,11 @@
 // embedded cluster and on the real broker of the RealKafka fixture, with the feed's rate limit and
 // without it (so that every request reaches the service).
 #include "clustertesting.h"
-#include "evaluatorjob.h"
-#include "topicmetadata.h"
-#include "wallfeedserver.h"
+#include "jobs/evaluatorjob.h"
+#include "client/topicmetadata.h"
+#include "network/wallfeedserver.h"
 #include "wallservice.h"
-#include "wallstate.h"
+#include "wall/wallstate.h"
 
 #include <QDateTime>
 #include <QSignalSpy>

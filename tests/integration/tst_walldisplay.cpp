@@ -2,10 +2,10 @@
 // one display and seen by another through Kafka, and FEED DOWN when the brokers go away. Rows run on
 // the embedded cluster and on the real broker of the RealKafka fixture.
 #include "clustertesting.h"
-#include "evaluatorjob.h"
-#include "topicmetadata.h"
+#include "jobs/evaluatorjob.h"
+#include "client/topicmetadata.h"
 #include "wallservice.h"
-#include "wallstate.h"
+#include "wall/wallstate.h"
 
 #include <QDateTime>
 #include <QSignalSpy>

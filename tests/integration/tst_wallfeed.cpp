@@ -1,9 +1,9 @@
 // The WebSocket wall feed over real sockets on loopback: a serving console, remote displays, and
 // peers that misbehave.
-#include "wallfeedclient.h"
-#include "wallfeedserver.h"
-#include "wallprotocol.h"
-#include "wallstate.h"
+#include "network/wallfeedclient.h"
+#include "network/wallfeedserver.h"
+#include "wall/wallprotocol.h"
+#include "wall/wallstate.h"
 
 #include <QNetworkRequest>
 #include <QTcpSocket>

@@ -1,4 +1,4 @@
-#include "alert.h"
+#include "clinical/alert.h"
 
 #include <QtTest>
 

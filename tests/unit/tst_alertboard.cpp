@@ -1,5 +1,5 @@
-#include "alertboard.h"
-#include "unitcensus.h"
+#include "wall/alertboard.h"
+#include "wall/unitcensus.h"
 
 #include <QtTest>
 

@@ -1,4 +1,4 @@
-#include "avroschema.h"
+#include "schemas/avroschema.h"
 
 #include <QtTest>
 

@@ -1,4 +1,4 @@
-#include "clientconfig.h"
+#include "client/clientconfig.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -1,4 +1,4 @@
-#include "clienthealth.h"
+#include "cluster/clienthealth.h"
 
 #include <QtTest>
 

@@ -1,4 +1,4 @@
-#include "clusterstatus.h"
+#include "cluster/clusterstatus.h"
 
 #include <QtTest>
 

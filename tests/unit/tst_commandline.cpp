@@ -1,6 +1,6 @@
 #include "commandline.h"
 
-#include "secretmask.h"
+#include "base/secretmask.h"
 
 #include <QtTest>
 

@@ -1,4 +1,4 @@
-#include "consumerlagmodel.h"
+#include "items/consumerlagmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QtTest>

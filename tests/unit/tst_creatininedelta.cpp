@@ -1,4 +1,4 @@
-#include "creatininedelta.h"
+#include "clinical/creatininedelta.h"
 
 #include <QtTest>
 

@@ -1,4 +1,4 @@
-#include "criticalvalueevaluator.h"
+#include "clinical/criticalvalueevaluator.h"
 
 #include <QtTest>
 

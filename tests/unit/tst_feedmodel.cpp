@@ -1,4 +1,4 @@
-#include "feedmodel.h"
+#include "items/feedmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QtTest>

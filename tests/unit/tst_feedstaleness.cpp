@@ -1,4 +1,4 @@
-#include "feedstaleness.h"
+#include "wall/feedstaleness.h"
 
 #include <QtTest>
 

@@ -1,4 +1,4 @@
-#include "fhirenvelope.h"
+#include "fhir/fhirenvelope.h"
 
 #include <QtTest>
 

@@ -1,4 +1,4 @@
-#include "fhirsummary.h"
+#include "fhir/fhirsummary.h"
 
 #include <QtTest>
 

@@ -1,5 +1,5 @@
-#include "hospitalsimulator.h"
-#include "topics.h"
+#include "simulator/hospitalsimulator.h"
+#include "base/topics.h"
 
 #include <QtTest>
 

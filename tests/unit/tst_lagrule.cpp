@@ -1,4 +1,4 @@
-#include "lagrule.h"
+#include "cluster/lagrule.h"
 
 #include <QtTest>
 

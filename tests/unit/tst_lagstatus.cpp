@@ -1,4 +1,4 @@
-#include "lagstatus.h"
+#include "cluster/lagstatus.h"
 
 #include <QtTest>
 

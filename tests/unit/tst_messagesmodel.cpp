@@ -1,4 +1,4 @@
-#include "messagesmodel.h"
+#include "items/messagesmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QtTest>

@@ -1,4 +1,5 @@
-#include "pipelinehealth.h"
+#include "cluster/pipelinehealth.h"
+#include "items/deadlettermodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QtTest>

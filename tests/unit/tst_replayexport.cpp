@@ -1,7 +1,7 @@
 // Export rows: CSV quoting as RFC 4180 has it, formula cells defused, JSON Lines that parse back,
 // the FHIR summary fields, masking of patient identifiers, and records that are not FHIR at all.
-#include "replayexport.h"
-#include "replayrange.h"
+#include "replay/replayexport.h"
+#include "replay/replayrange.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "schemacompatibility.h"
+#include "schemas/schemacompatibility.h"
 
 #include <QtTest>
 

@@ -1,4 +1,4 @@
-#include "schemadiff.h"
+#include "schemas/schemadiff.h"
 
 #include <QtTest>
 

@@ -1,8 +1,8 @@
-#include "alert.h"
-#include "avrocodec.h"
-#include "hospitalsimulator.h"
-#include "schemacatalog.h"
-#include "schemaenforcer.h"
+#include "clinical/alert.h"
+#include "schemas/avrocodec.h"
+#include "simulator/hospitalsimulator.h"
+#include "schemas/schemacatalog.h"
+#include "schemas/schemaenforcer.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

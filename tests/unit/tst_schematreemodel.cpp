@@ -1,4 +1,4 @@
-#include "schematreemodel.h"
+#include "items/schematreemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QtTest>

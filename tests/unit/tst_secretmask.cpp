@@ -1,4 +1,4 @@
-#include "secretmask.h"
+#include "base/secretmask.h"
 
 #include <QtTest>
 

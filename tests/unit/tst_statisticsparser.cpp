@@ -1,4 +1,4 @@
-#include "statisticsparser.h"
+#include "client/statisticsparser.h"
 
 #include <QtTest>
 

@@ -1,5 +1,5 @@
-#include "thresholdrulesmodel.h"
-#include "thresholdset.h"
+#include "items/thresholdrulesmodel.h"
+#include "clinical/thresholdset.h"
 
 #include <QAbstractItemModelTester>
 #include <QtTest>

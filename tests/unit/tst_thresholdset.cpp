@@ -1,4 +1,4 @@
-#include "thresholdset.h"
+#include "clinical/thresholdset.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -1,4 +1,4 @@
-#include "topics.h"
+#include "base/topics.h"
 
 #include <QtTest>
 

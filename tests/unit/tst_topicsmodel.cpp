@@ -1,5 +1,5 @@
-#include "partitionsmodel.h"
-#include "topicsmodel.h"
+#include "items/partitionsmodel.h"
+#include "items/topicsmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QtTest>

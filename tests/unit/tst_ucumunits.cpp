@@ -1,4 +1,4 @@
-#include "ucumunits.h"
+#include "clinical/ucumunits.h"
 
 #include <QtTest>
 

@@ -1,7 +1,7 @@
-#include "fhirenvelope.h"
-#include "hospitalsimulator.h"
-#include "topics.h"
-#include "unitcensus.h"
+#include "fhir/fhirenvelope.h"
+#include "simulator/hospitalsimulator.h"
+#include "base/topics.h"
+#include "wall/unitcensus.h"
 
 #include <QtTest>
 

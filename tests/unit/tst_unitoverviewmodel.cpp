@@ -1,5 +1,5 @@
-#include "unitcensus.h"
-#include "unitoverviewmodel.h"
+#include "wall/unitcensus.h"
+#include "items/unitoverviewmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QBrush>

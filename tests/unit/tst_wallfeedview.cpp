@@ -1,8 +1,8 @@
 // What one remote wall display receives of a console's board: its unit only, identifiers masked as
 // the board shows them, and still enough to join alerts to census rows.
-#include "alertboard.h"
-#include "unitcensus.h"
-#include "wallfeedview.h"
+#include "wall/alertboard.h"
+#include "wall/unitcensus.h"
+#include "wall/wallfeedview.h"
 
 #include <QtTest>
 

@@ -1,4 +1,4 @@
-#include "warningthrottle.h"
+#include "base/warningthrottle.h"
 
 #include <QtTest>
 

@@ -1,8 +1,9 @@
 // What-if counts against a hand-computed expectation: a handful of results evaluated under a live and a
 // candidate set, with per rule counts, changed alerts, the bounded list, hours, histogram and CSV.
-#include "criticalvalueevaluator.h"
-#include "thresholdset.h"
-#include "whatifcomparison.h"
+#include "clinical/criticalvalueevaluator.h"
+#include "clinical/thresholdset.h"
+#include "items/whatifmodels.h"
+#include "replay/whatifcomparison.h"
 
 #include <QAbstractItemModelTester>
 #include <QtTest>

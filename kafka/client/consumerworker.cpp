@@ -1,0 +1,91 @@
+#include "client/consumerworker.h"
+
+#include "client/consumer.h"
+#include "client/kafkaerror.h"
+
+#include <QDeadlineTimer>
+
+ConsumerWorker::ConsumerWorker(ConsumerSettings settings, QObject *parent)
+    : KafkaWorker(parent), m_settings(std::move(settings))
+{
+}
+
+ConsumerWorker::~ConsumerWorker() = default;
+
+void ConsumerWorker::start()
+{
+    ClientConfig config = m_settings.config;
+    config.set(QStringLiteral("group.id"), m_settings.groupId);
+    config.set(QStringLiteral("enable.auto.commit"), QStringLiteral("false"));
+    if (!config.contains(QStringLiteral("auto.offset.reset")))
+        config.set(QStringLiteral("auto.offset.reset"), m_settings.offsetReset);
+    if (!config.contains(QStringLiteral("statistics.interval.ms")))
+        config.set(QStringLiteral("statistics.interval.ms"), QStringLiteral("1000"));
+    if (!config.contains(QStringLiteral("client.id")))
+        config.set(QStringLiteral("client.id"), m_settings.groupId);
+    try {
+        m_consumer = std::make_unique<Consumer>(config);
+        m_consumer->callbacks().onError = [this](const ClientError &error) { reportError(error); };
+        m_consumer->callbacks().onStatistics = [this](const ClientStatistics &stats) {
+            Q_EMIT statisticsUpdated(stats);
+        };
+        m_consumer->subscribe(m_settings.topics);
+    } catch (const KafkaException &error) {
+        m_consumer.reset();
+        Q_EMIT errorOccurred(error.error());
+        return;
+    } catch (const ConfigError &error) {
+        m_consumer.reset();
+        Q_EMIT errorOccurred({RD_KAFKA_RESP_ERR__INVALID_ARG, QString::fromUtf8(error.what()), true, false});
+        return;
+    }
+    QMetaObject::invokeMethod(this, &ConsumerWorker::pollBatch, Qt::QueuedConnection);
+}
+
+void ConsumerWorker::pollBatch()
+{
+    if (!m_consumer)
+        return;
+    QList<KafkaRecord> batch;
+    QDeadlineTimer deadline(m_settings.maxBatchMs);
+    while (batch.size() < m_settings.maxBatchRecords && !deadline.hasExpired() && !m_failedFatally) {
+        RdMessagePtr message = m_consumer->poll(int(deadline.remainingTime()));
+        if (!message)
+            break;
+        if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
+            continue;
+        if (message->err) {
+            reportError(clientError(message->err, QStringLiteral("consume")));
+            continue;
+        }
+        batch.append(Consumer::toRecord(*message));
+    }
+    if (m_failedFatally) {
+        releaseClients(); // after poll() has returned: never from inside its callbacks
+        return;
+    }
+    if (!batch.isEmpty())
+        deliver(std::move(batch));
+    // Re-queued rather than looped, so shutdown() and other queued calls get their turn.
+    QMetaObject::invokeMethod(this, &ConsumerWorker::pollBatch, Qt::QueuedConnection);
+}
+
+void ConsumerWorker::reportError(const ClientError &error)
+{
+    Q_EMIT errorOccurred(error);
+    if (error.fatal)
+        m_failedFatally = true;
+}
+
+void ConsumerWorker::deliver(QList<KafkaRecord> &&batch)
+{
+    Q_EMIT recordsReady(batch);
+}
+
+void ConsumerWorker::releaseClients()
+{
+    if (m_consumer) {
+        m_consumer->close(3000);
+        m_consumer.reset();
+    }
+}

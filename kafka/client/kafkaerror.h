@@ -1,0 +1,27 @@
+#pragma once
+
+#include "base/clientstatus.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include <stdexcept>
+
+// Thrown inside kafka/ only; workers catch it and emit the ClientError it carries.
+class KafkaException : public std::runtime_error {
+public:
+    explicit KafkaException(ClientError error);
+    const ClientError &error() const { return m_error; }
+
+private:
+    ClientError m_error;
+};
+
+// A ClientError for a librdkafka error code, prefixed with what Vigil was doing.
+ClientError clientError(rd_kafka_resp_err_t code, const QString &context);
+// A ClientError from a librdkafka error object (transactions API); takes ownership of it.
+ClientError clientError(rd_kafka_error_t *error, const QString &context);
+
+// Throws KafkaException unless code is RD_KAFKA_RESP_ERR_NO_ERROR.
+void throwIfError(rd_kafka_resp_err_t code, const QString &context);
+// Throws KafkaException if error is set; takes ownership of it.
+void throwIfError(rd_kafka_error_t *error, const QString &context);

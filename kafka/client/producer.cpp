@@ -1,0 +1,120 @@
+#include "client/producer.h"
+
+#include "client/kafkaerror.h"
+
+#include <QDeadlineTimer>
+
+Producer::Producer(const ClientConfig &config)
+{
+    RdConfPtr conf = config.build();
+    m_callbacks.onDelivery = [this](const rd_kafka_message_t &message) {
+        if (message.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            ++m_deliveries.delivered;
+        } else {
+            ++m_deliveries.failed;
+            m_deliveries.lastFailure = clientError(message.err, QStringLiteral("delivery failed"));
+        }
+        if (message._private)
+            m_tagged.push_back({reinterpret_cast<quintptr>(message._private), message.err});
+    };
+    m_callbacks.install(conf.get());
+    char errstr[512];
+    m_client.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr, sizeof errstr));
+    if (!m_client)
+        throw ConfigError(errstr);
+    conf.release(); // rd_kafka_new took it
+}
+
+void Producer::produce(const std::string &topic, std::string_view key, std::string_view value,
+                       const QList<KafkaHeader> &headers, qint64 timestampMs, int partition, quintptr tag)
+{
+    for (;;) {
+        rd_kafka_headers_t *recordHeaders = nullptr;
+        if (!headers.isEmpty()) {
+            recordHeaders = rd_kafka_headers_new(size_t(headers.size()));
+            for (const auto &header : headers)
+                rd_kafka_header_add(recordHeaders, header.name.constData(), header.name.size(),
+                                    header.value.constData(), header.value.size());
+        }
+        const rd_kafka_resp_err_t error = rd_kafka_producev(
+            m_client.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key.data(), key.size()),
+            RD_KAFKA_V_VALUE(const_cast<char *>(value.data()), value.size()),
+            RD_KAFKA_V_HEADERS(recordHeaders), RD_KAFKA_V_TIMESTAMP(timestampMs),
+            RD_KAFKA_V_OPAQUE(reinterpret_cast<void *>(tag)), RD_KAFKA_V_END);
+        if (error == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            rd_kafka_poll(m_client.get(), 0);
+            return;
+        }
+        if (recordHeaders)
+            rd_kafka_headers_destroy(recordHeaders); // not taken on failure
+        if (error != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+            throwIfError(error, QStringLiteral("produce to %1").arg(QString::fromStdString(topic)));
+        rd_kafka_poll(m_client.get(), 100); // let deliveries drain the queue
+    }
+}
+
+bool Producer::refusesRecord(rd_kafka_resp_err_t error)
+{
+    switch (error) {
+    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG:
+    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+    case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP:
+    case RD_KAFKA_RESP_ERR_POLICY_VIOLATION:
+        return true;
+    default:
+        return false;
+    }
+}
+
+void Producer::poll(int timeoutMs)
+{
+    rd_kafka_poll(m_client.get(), timeoutMs);
+}
+
+int Producer::flush(int timeoutMs)
+{
+    rd_kafka_flush(m_client.get(), timeoutMs);
+    return rd_kafka_outq_len(m_client.get());
+}
+
+void Producer::initTransactions(int timeoutMs)
+{
+    throwIfError(rd_kafka_init_transactions(m_client.get(), timeoutMs), QStringLiteral("init transactions"));
+}
+
+void Producer::beginTransaction()
+{
+    throwIfError(rd_kafka_begin_transaction(m_client.get()), QStringLiteral("begin transaction"));
+}
+
+void Producer::commitTransaction(int timeoutMs)
+{
+    rd_kafka_error_t *error = rd_kafka_commit_transaction(m_client.get(), timeoutMs);
+    if (error && rd_kafka_error_txn_requires_abort(error)) {
+        ClientError failure = clientError(error, QStringLiteral("commit transaction"));
+        failure.retriable = true; // aborted: the same records may be sent again in a new transaction
+        rd_kafka_error_t *abortError = rd_kafka_abort_transaction(m_client.get(), timeoutMs);
+        if (abortError)
+            failure = clientError(abortError, QStringLiteral("abort after failed commit"));
+        throw KafkaException(failure);
+    }
+    throwIfError(error, QStringLiteral("commit transaction"));
+}
+
+void Producer::abortTransaction(int timeoutMs)
+{
+    throwIfError(rd_kafka_abort_transaction(m_client.get(), timeoutMs), QStringLiteral("abort transaction"));
+}
+
+void Producer::sendOffsetsToTransaction(const rd_kafka_topic_partition_list_t *offsets, rd_kafka_t *consumer,
+                                        int timeoutMs)
+{
+    rd_kafka_consumer_group_metadata_t *group = rd_kafka_consumer_group_metadata(consumer);
+    rd_kafka_error_t *error = rd_kafka_send_offsets_to_transaction(m_client.get(), offsets, group, timeoutMs);
+    rd_kafka_consumer_group_metadata_destroy(group);
+    throwIfError(error, QStringLiteral("send offsets to transaction"));
+}

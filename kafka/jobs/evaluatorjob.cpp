@@ -1,0 +1,633 @@
+#include "jobs/evaluatorjob.h"
+
+#include "client/consumer.h"
+#include "clinical/criticalvalueevaluator.h"
+#include "client/kafkaerror.h"
+#include "client/producer.h"
+#include "schemas/schemaenforcer.h"
+#include "client/topicmetadata.h"
+#include "base/topics.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QLoggingCategory>
+#include <QRegularExpression>
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+
+Q_LOGGING_CATEGORY(lcEvaluator, "vigil.evaluator", QtInfoMsg)
+
+namespace {
+
+constexpr int TransactionTimeoutMs = 10'000;
+constexpr int MaxDeadLettersPerReport = 100;
+constexpr qint64 FirstBackoffMs = 100;
+constexpr qint64 MaxBackoffMs = 30'000;
+// librdkafka's own per-message limit is set past any topic's, so that Vigil's check against the
+// topic's limit (TopicLimits) is the one that decides; batches stay within batch.size (1 MB).
+constexpr auto ProducerMessageMaxBytes = "67108864";
+// A stub keeps the original key when it is a plausible patient id, else its SHA-256.
+constexpr qsizetype MaxStubKeyBytes = 256;
+constexpr std::size_t MaxStubTextBytes = 256;
+constexpr std::string_view TooLarge = "too-large";
+constexpr std::string_view Undeliverable = "undeliverable";
+// The output a tag names: produce() tags each record with its input's index and its kind.
+enum OutputKind : quintptr { ProcessedOutput = 0, AlertOutput = 1, DeadLetterOutput = 2 };
+quintptr tagOf(int index, OutputKind kind) { return (quintptr(index + 1) << 2) | kind; }
+
+// The schema an alert must fit is the alerts topic's, whatever the topic is called here.
+const std::string AlertsSubjectTopic(Topics::CriticalAlerts);
+
+QByteArray bytes(std::string_view text)
+{
+    return QByteArray(text.data(), qsizetype(text.size()));
+}
+
+QList<KafkaHeader> sourceHeaders(const KafkaRecord &record)
+{
+    QList<KafkaHeader> headers = record.headers;
+    headers.append({"vigil.source.topic", record.topic.toUtf8()});
+    headers.append({"vigil.source.partition", QByteArray::number(record.partition)});
+    headers.append({"vigil.source.offset", QByteArray::number(record.offset)});
+    return headers;
+}
+
+std::string_view view(const QByteArray &data)
+{
+    return {data.constData(), size_t(data.size())};
+}
+
+QByteArray sha256Hex(const QByteArray &data)
+{
+    return QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex();
+}
+
+std::string bounded(const std::string &text)
+{
+    return text.size() <= MaxStubTextBytes ? text : text.substr(0, MaxStubTextBytes);
+}
+
+QByteArray stubKey(const QByteArray &key)
+{
+    return key.size() <= MaxStubKeyBytes ? key : "sha256:" + sha256Hex(key);
+}
+
+// Stands for an input that its topic could not take whole: where it is, how large it was, and the
+// SHA-256 of its key and value, so that the original can be found and checked.
+QByteArray stubValue(const KafkaRecord &record, const Evaluation &evaluation, std::string_view reason)
+{
+    nlohmann::json stub = {{"vigil_stub", reason},
+                           {"source", {{"topic", record.topic.toStdString()}, {"partition", record.partition}, {"offset", record.offset}}},
+                           {"key_bytes", record.key.size()},
+                           {"value_bytes", record.value.size()},
+                           {"header_count", record.headers.size()},
+                           {"key_sha256", sha256Hex(record.key).toStdString()},
+                           {"value_sha256", sha256Hex(record.value).toStdString()},
+                           {"verdict", evaluation.verdictName()}};
+    if (!evaluation.resourceType.empty())
+        stub["resource_type"] = bounded(evaluation.resourceType);
+    if (!evaluation.observationId.empty())
+        stub["observation_id"] = bounded(evaluation.observationId);
+    if (!evaluation.patientId.empty())
+        stub["patient_id"] = bounded(evaluation.patientId);
+    if (!evaluation.loinc.empty())
+        stub["loinc"] = bounded(evaluation.loinc);
+    if (evaluation.value) {
+        stub["value"] = *evaluation.value;
+        stub["unit"] = bounded(evaluation.unit);
+    }
+    return QByteArray::fromStdString(stub.dump());
+}
+
+QList<KafkaHeader> stubHeaders(const KafkaRecord &record, std::string_view reason)
+{
+    QList<KafkaHeader> headers;
+    headers.append({"vigil.source.topic", record.topic.toUtf8()});
+    headers.append({"vigil.source.partition", QByteArray::number(record.partition)});
+    headers.append({"vigil.source.offset", QByteArray::number(record.offset)});
+    headers.append({"vigil.stub", bytes(reason)});
+    headers.append({"vigil.original.bytes", QByteArray::number(record.key.size() + record.value.size())});
+    headers.append({"vigil.original.sha256", sha256Hex(record.value)});
+    return headers;
+}
+
+// Errors after which the group has moved on: the batch's partitions may belong to another member now.
+bool lostGroupGeneration(int code)
+{
+    return code == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION || code == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID
+           || code == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS || code == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID;
+}
+
+} // namespace
+
+EvaluatorJob::EvaluatorJob(EvaluatorSettings settings, QObject *parent)
+    : KafkaWorker(parent), m_settings(std::move(settings)), m_retry(this) // moves to the worker's thread with it
+{
+}
+
+EvaluatorJob::~EvaluatorJob() = default;
+
+int EvaluatorJob::partitionForPatient(const std::string &patientId, int partitionCount)
+{
+    // FNV-1a: stable across runs and builds, so one patient's alerts always share a partition.
+    quint32 hash = 2166136261u;
+    for (const unsigned char c : patientId)
+        hash = (hash ^ c) * 16777619u;
+    return int(hash % quint32(qMax(1, partitionCount)));
+}
+
+void EvaluatorJob::start()
+{
+    ClientConfig consumerConfig = m_settings.config;
+    consumerConfig.set(QStringLiteral("group.id"), m_settings.groupId);
+    consumerConfig.set(QStringLiteral("isolation.level"), QStringLiteral("read_committed"));
+    consumerConfig.set(QStringLiteral("enable.auto.commit"), QStringLiteral("false"));
+    // A new group starts at the earliest retained offset: no result is ever skipped.
+    consumerConfig.set(QStringLiteral("auto.offset.reset"), QStringLiteral("earliest"));
+    ClientConfig producerConfig = m_settings.config;
+    producerConfig.set(QStringLiteral("transactional.id"), m_settings.transactionalId);
+    producerConfig.set(QStringLiteral("enable.idempotence"), QStringLiteral("true"));
+    producerConfig.set(QStringLiteral("acks"), QStringLiteral("all"));
+    if (!producerConfig.contains(QStringLiteral("linger.ms")))
+        producerConfig.set(QStringLiteral("linger.ms"), QStringLiteral("0")); // the commit sends at once anyway
+    if (!producerConfig.contains(QStringLiteral("message.max.bytes")))
+        producerConfig.set(QStringLiteral("message.max.bytes"), QString::fromLatin1(ProducerMessageMaxBytes));
+
+    // Latency over request count (tests/bench/bench_pipeline): the embedded cluster holds an empty
+    // fetch for the whole wait, 500 ms by default, and a real broker refuses a transaction begun
+    // while the last one's markers are written, retried after retry.backoff.ms (100 ms by default).
+    // Both stay the user's to override with -X.
+    if (!consumerConfig.contains(QStringLiteral("fetch.wait.max.ms")))
+        consumerConfig.set(QStringLiteral("fetch.wait.max.ms"), QStringLiteral("10"));
+    for (ClientConfig *config : {&consumerConfig, &producerConfig}) {
+        if (!config->contains(QStringLiteral("retry.backoff.ms")))
+            config->set(QStringLiteral("retry.backoff.ms"), QStringLiteral("10"));
+        if (!config->contains(QStringLiteral("statistics.interval.ms")))
+            config->set(QStringLiteral("statistics.interval.ms"), QStringLiteral("1000"));
+        if (!config->contains(QStringLiteral("client.id")))
+            config->set(QStringLiteral("client.id"), QStringLiteral("vigil-evaluator"));
+    }
+
+    m_retry.setSingleShot(true);
+    connect(&m_retry, &QTimer::timeout, this, &EvaluatorJob::evaluateBatch);
+    try {
+        EvaluatorOptions options;
+        options.lateHorizonMs = m_settings.lateHorizonMs;
+        m_evaluator = std::make_unique<CriticalValueEvaluator>(m_settings.thresholds, options);
+        m_producer = std::make_unique<Producer>(producerConfig);
+        m_producer->callbacks().onError = [this](const ClientError &error) {
+            if (!error.fatal)
+                warn(error);
+            else if (!m_fatalError)
+                m_fatalError = error;
+        };
+        m_producer->initTransactions(30'000);
+        m_consumer = std::make_unique<Consumer>(consumerConfig);
+        m_consumer->callbacks().onError = m_producer->callbacks().onError;
+        m_producer->callbacks().onStatistics = [this](const ClientStatistics &stats) { Q_EMIT statisticsUpdated(stats); };
+        m_consumer->callbacks().onStatistics = m_producer->callbacks().onStatistics;
+        const EvaluatorTopics &topics = m_settings.topics;
+        m_consumer->subscribe({QString::fromStdString(topics.input)});
+        m_alertPartitions = partitionCountOf(m_producer->handle(), topics.alerts, 10'000);
+        // Answered while the first batches run; until then every topic has Kafka's default limit.
+        m_limits.request(m_producer->handle(),
+                         {QString::fromStdString(topics.processed), QString::fromStdString(topics.alerts),
+                          QString::fromStdString(topics.deadLetters)},
+                         10'000);
+    } catch (const KafkaException &error) {
+        fail(error.error());
+        return;
+    } catch (const std::exception &error) {
+        fail(ClientError{RD_KAFKA_RESP_ERR__INVALID_ARG, QString::fromUtf8(error.what()), true, false});
+        return;
+    }
+    setStatus(EvaluatorStatus::State::Running);
+    QMetaObject::invokeMethod(this, &EvaluatorJob::evaluateBatch, Qt::QueuedConnection);
+}
+
+void EvaluatorJob::setThresholds(std::shared_ptr<const ThresholdSet> thresholds)
+{
+    if (!thresholds)
+        return;
+    m_settings.thresholds = thresholds;
+    if (m_evaluator)
+        m_evaluator->setThresholds(std::move(thresholds));
+}
+
+QList<KafkaRecord> EvaluatorJob::pollBatch()
+{
+    // Wait for the first record, then take what is already there: large batches under load,
+    // no added latency when results trickle in.
+    QList<KafkaRecord> batch;
+    int timeoutMs = 100;
+    while (batch.size() < m_settings.maxBatchRecords && !m_fatalError) {
+        RdMessagePtr message = m_consumer->poll(timeoutMs);
+        if (!message)
+            break;
+        if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
+            continue;
+        if (message->err) {
+            const ClientError error = clientError(message->err, QStringLiteral("consume"));
+            if (!error.fatal)
+                warn(error);
+            else if (!m_fatalError)
+                m_fatalError = error;
+            continue;
+        }
+        batch.append(Consumer::toRecord(*message));
+        timeoutMs = 0;
+    }
+    return batch;
+}
+
+void EvaluatorJob::evaluateBatch()
+{
+    if (!m_consumer)
+        return;
+    if (m_limits.take() && !m_limits.note().isEmpty())
+        warn(ClientError{RD_KAFKA_RESP_ERR__INVALID_ARG,
+                         m_limits.note() + QStringLiteral(": records are checked against Kafka's default limit of %1 bytes")
+                                               .arg(TopicLimits::KafkaDefault),
+                         false, false});
+    for (const QString &line : m_warnings.due(QDateTime::currentMSecsSinceEpoch()))
+        qCWarning(lcEvaluator).noquote() << line;
+    if (!m_held) {
+        QList<KafkaRecord> batch = pollBatch();
+        if (m_fatalError) {
+            fail(*m_fatalError); // after poll() has returned: never from inside its callbacks
+            return;
+        }
+        if (batch.isEmpty()) {
+            QMetaObject::invokeMethod(this, &EvaluatorJob::evaluateBatch, Qt::QueuedConnection);
+            return;
+        }
+        m_held = evaluate(std::move(batch));
+    }
+    attempt();
+}
+
+EvaluatorJob::HeldBatch EvaluatorJob::evaluate(QList<KafkaRecord> records)
+{
+    HeldBatch held;
+    const auto &set = m_evaluator->thresholds();
+    held.thresholdSet = QStringLiteral("%1 v%2").arg(QString::fromStdString(set->name())).arg(set->version());
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    held.evaluations.reserve(size_t(records.size()));
+    held.plans.reserve(size_t(records.size()));
+    for (const auto &record : records) {
+        const RecordSource source{record.topic.toStdString(), record.partition, record.offset};
+        held.evaluations.push_back(m_evaluator->evaluate(view(record.value), source, now));
+        held.plans.push_back(planFor(record, held.evaluations.back(), held.thresholdSet));
+    }
+    held.records = std::move(records);
+    return held;
+}
+
+EvaluatorJob::Plan EvaluatorJob::planFor(const KafkaRecord &record, const Evaluation &evaluation,
+                                         const QString &thresholdSet) const
+{
+    // The first rung whose record fits its topic; headers counted as they will be written.
+    Plan plan;
+    const EvaluatorTopics &topics = m_settings.topics;
+    const auto fits = [this](const std::string &topic, const QByteArray &key, const QByteArray &value,
+                             const QList<KafkaHeader> &headers) {
+        return TopicLimits::batchBytes(view(key), view(value), headers) <= m_limits.limitOf(topic);
+    };
+    const qint64 stubBytes = TopicLimits::batchBytes(view(stubKey(record.key)), view(stubValue(record, evaluation, TooLarge)),
+                                                     stubHeaders(record, TooLarge))
+                             + 256; // verdict, thresholds and reason headers
+    const auto stubFits = [&](const std::string &topic) { return stubBytes <= m_limits.limitOf(topic); };
+
+    if (evaluation.verdict != Verdict::DeadLetter) {
+        QList<KafkaHeader> headers = sourceHeaders(record);
+        headers.append({"vigil.verdict", bytes(evaluation.verdictName())});
+        headers.append({"vigil.thresholds", thresholdSet.toUtf8()});
+        if (fits(topics.processed, record.key, record.value, headers))
+            plan.processed = Output::Copy;
+        else if (stubFits(topics.processed))
+            plan.processed = Output::Stub;
+        for (const Alert &alert : evaluation.alerts) {
+            if (TopicLimits::batchBytes(alert.alertId, alert.toJson().dump(), {}) > m_limits.limitOf(topics.alerts))
+                plan.alerts = false;
+        }
+        if (plan.processed != Output::None && plan.alerts)
+            return plan;
+        plan.deadLetterReason = std::string(TooLarge);
+        plan.deadLetterMessage = plan.alerts ? "the result is larger than " + topics.processed + " accepts, even as a stub"
+                                             : "its alert is larger than " + topics.alerts + " accepts";
+    } else {
+        plan.deadLetterReason = evaluation.deadLetterReason;
+        plan.deadLetterMessage = evaluation.deadLetterMessage;
+    }
+    QList<KafkaHeader> headers = sourceHeaders(record);
+    headers.append({"vigil.dlq.reason", bytes(plan.deadLetterReason)});
+    headers.append({"vigil.dlq.message", bytes(plan.deadLetterMessage)});
+    plan.deadLetter = fits(topics.deadLetters, record.key, record.value, headers) ? Output::Copy
+                      : stubFits(topics.deadLetters)                               ? Output::Stub
+                                                                                    : Output::Bare;
+    return plan;
+}
+
+void EvaluatorJob::attempt()
+{
+    (void)m_producer->takeTaggedDeliveries(); // from an earlier try
+    try {
+        m_producer->beginTransaction();
+        EvaluatorReport report = publish();
+
+        std::map<std::pair<QString, int>, qint64> next;
+        for (const auto &record : m_held->records)
+            next[{record.topic, record.partition}] = record.offset + 1;
+        RdPartitionListPtr offsets(rd_kafka_topic_partition_list_new(int(next.size())));
+        for (const auto &[partition, offset] : next)
+            rd_kafka_topic_partition_list_add(offsets.get(), partition.first.toUtf8().constData(), partition.second)
+                ->offset = offset;
+        m_producer->sendOffsetsToTransaction(offsets.get(), m_consumer->handle(), TransactionTimeoutMs);
+        m_producer->commitTransaction(TransactionTimeoutMs);
+        report.committedAtMs = QDateTime::currentMSecsSinceEpoch();
+        m_held.reset();
+        m_backoffMs = 0;
+        if (m_status.state != EvaluatorStatus::State::Running)
+            setStatus(EvaluatorStatus::State::Running);
+        Q_EMIT batchCommitted(report);
+        QMetaObject::invokeMethod(this, &EvaluatorJob::evaluateBatch, Qt::QueuedConnection);
+        return;
+    } catch (const KafkaException &exception) {
+        ClientError error = exception.error();
+        bool movedDown = false;
+        if (m_producing >= 0 && Producer::refusesRecord(rd_kafka_resp_err_t(error.code)))
+            movedDown = moveDown(m_producing, -1, rd_kafka_resp_err_t(error.code)); // refused at produce()
+        for (const TaggedDelivery &failure : m_producer->takeTaggedDeliveries()) {
+            if (Producer::refusesRecord(failure.error) && failure.tag >= 4)
+                movedDown = moveDown(int(failure.tag >> 2) - 1, int(failure.tag & 3), failure.error) || movedDown;
+        }
+        m_producing = -1;
+        if (error.fatal || m_fatalError) {
+            fail(error.fatal ? error : *m_fatalError);
+            return;
+        }
+        try {
+            m_producer->abortTransaction(TransactionTimeoutMs);
+        } catch (const KafkaException &) {
+            // commitTransaction() aborts by itself when it must; a failing abort shows in the next try.
+        }
+        ++m_status.abortedTransactions;
+        if (lostGroupGeneration(error.code)) {
+            // The partitions may be another member's now: let the group say where to go on from.
+            warn(error);
+            rewindTo(m_held->records);
+            m_held.reset();
+            QMetaObject::invokeMethod(this, &EvaluatorJob::evaluateBatch, Qt::QueuedConnection);
+            return;
+        }
+        if (movedDown) { // progress: the record that was refused goes another way now
+            QMetaObject::invokeMethod(this, &EvaluatorJob::evaluateBatch, Qt::QueuedConnection);
+            return;
+        }
+        retryLater(error);
+    } catch (const std::exception &exception) {
+        m_producing = -1;
+        try {
+            m_producer->abortTransaction(TransactionTimeoutMs);
+        } catch (const KafkaException &) {
+        }
+        ++m_status.abortedTransactions;
+        retryLater(ClientError{RD_KAFKA_RESP_ERR__FAIL, QStringLiteral("evaluator: %1").arg(QString::fromUtf8(exception.what())),
+                               false, true});
+    }
+}
+
+EvaluatorReport EvaluatorJob::publish()
+{
+    EvaluatorReport report;
+    report.records = int(m_held->records.size());
+    report.thresholdSet = m_held->thresholdSet;
+    report.oldestRecordMs = m_held->records.first().timestampMs;
+    for (int i = 0; i < m_held->records.size(); ++i) {
+        m_producing = i;
+        const KafkaRecord &record = m_held->records[i];
+        report.oldestRecordMs = qMin(report.oldestRecordMs, record.timestampMs);
+        produceProcessed(i, report);
+        produceAlerts(i, report);
+        produceDeadLetter(i, report);
+        const Plan &plan = m_held->plans[size_t(i)];
+        if (plan.processed == Output::Stub || plan.deadLetter == Output::Stub || plan.deadLetter == Output::Bare)
+            ++report.stubbed;
+    }
+    m_producing = -1;
+    return report;
+}
+
+void EvaluatorJob::produceProcessed(int index, EvaluatorReport &report)
+{
+    const Plan &plan = m_held->plans[size_t(index)];
+    if (plan.processed != Output::Copy && plan.processed != Output::Stub)
+        return;
+    const KafkaRecord &record = m_held->records[index];
+    const Evaluation &evaluation = m_held->evaluations[size_t(index)];
+    const std::string &topic = m_settings.topics.processed;
+    if (plan.processed == Output::Copy) {
+        QList<KafkaHeader> headers = sourceHeaders(record);
+        headers.append({"vigil.verdict", bytes(evaluation.verdictName())});
+        headers.append({"vigil.thresholds", report.thresholdSet.toUtf8()});
+        m_producer->produce(topic, view(record.key), view(record.value), headers, record.timestampMs, RD_KAFKA_PARTITION_UA,
+                            tagOf(index, ProcessedOutput));
+    } else {
+        QList<KafkaHeader> headers = stubHeaders(record, TooLarge);
+        headers.append({"vigil.verdict", bytes(evaluation.verdictName())});
+        headers.append({"vigil.thresholds", report.thresholdSet.toUtf8()});
+        m_producer->produce(topic, view(stubKey(record.key)), view(stubValue(record, evaluation, TooLarge)), headers,
+                            record.timestampMs, RD_KAFKA_PARTITION_UA, tagOf(index, ProcessedOutput));
+    }
+    ++report.processed;
+    if (evaluation.value)
+        report.values.append({QString::fromStdString(evaluation.loinc), *evaluation.value, QString(), record.timestampMs});
+}
+
+void EvaluatorJob::produceAlerts(int index, EvaluatorReport &report)
+{
+    Plan &plan = m_held->plans[size_t(index)];
+    if (!plan.alerts)
+        return;
+    for (const Alert &alert : m_held->evaluations[size_t(index)].alerts) {
+        const std::string value = alert.toJson().dump();
+        if (const auto refusal = m_settings.enforcer ? m_settings.enforcer->refusal(AlertsSubjectTopic, value) : std::nullopt) {
+            // Never dropped quietly: the result that raised it waits in the dead-letter topic.
+            plan.alerts = false;
+            plan.deadLetterReason = std::string(DeadLetterReason::AlertRefused);
+            plan.deadLetterMessage = *refusal;
+            if (plan.deadLetter == Output::None)
+                plan.deadLetter = Output::Copy;
+            return;
+        }
+        m_producer->produce(m_settings.topics.alerts, alert.alertId, value, {}, 0, partitionForPatient(alert.patientId, m_alertPartitions),
+                            tagOf(index, AlertOutput));
+        ++report.alerts;
+    }
+}
+
+void EvaluatorJob::produceDeadLetter(int index, EvaluatorReport &report)
+{
+    const Plan &plan = m_held->plans[size_t(index)];
+    const KafkaRecord &record = m_held->records[index];
+    if (plan.deadLetter == Output::None || plan.deadLetter == Output::Nowhere) {
+        if (plan.deadLetter == Output::Nowhere)
+            ++report.undeliverable;
+        return;
+    }
+    const Evaluation &evaluation = m_held->evaluations[size_t(index)];
+    std::string reason = plan.deadLetterReason;
+    std::string message = plan.deadLetterMessage;
+    QByteArray key = record.key;
+    QByteArray value = record.value;
+    QList<KafkaHeader> headers;
+    if (plan.deadLetter == Output::Copy) {
+        headers = sourceHeaders(record);
+    } else {
+        // What it was dead-lettered for stays in the message; the reason says why only a stub is here.
+        if (reason != TooLarge) {
+            message = "the record (" + std::to_string(record.key.size() + record.value.size()) + " bytes) is larger than "
+                      + m_settings.topics.deadLetters + " accepts; dead-lettered for " + reason + ": " + message;
+            reason = std::string(TooLarge);
+        }
+        headers = stubHeaders(record, TooLarge);
+        key = stubKey(record.key);
+        value = plan.deadLetter == Output::Stub ? stubValue(record, evaluation, TooLarge) : QByteArray();
+    }
+    headers.append({"vigil.dlq.reason", bytes(reason)});
+    headers.append({"vigil.dlq.message", bytes(message)});
+    m_producer->produce(m_settings.topics.deadLetters, view(key), view(value), headers, record.timestampMs, RD_KAFKA_PARTITION_UA,
+                        tagOf(index, DeadLetterOutput));
+    ++report.deadLetters;
+    if (report.deadLetterEntries.size() < MaxDeadLettersPerReport)
+        report.deadLetterEntries.append({QString::fromStdString(reason), QString::fromStdString(message), record.topic,
+                                         record.partition, record.offset, record.timestampMs});
+}
+
+bool EvaluatorJob::moveDown(int index, int output, rd_kafka_resp_err_t why)
+{
+    if (!m_held || index < 0 || index >= m_held->records.size())
+        return false;
+    Plan &plan = m_held->plans[size_t(index)];
+    const Plan before = plan;
+    const auto lower = [](Output rung) {
+        return rung == Output::Copy ? Output::Stub : rung == Output::Stub ? Output::Bare : Output::Nowhere;
+    };
+    const std::string refusal = rd_kafka_err2str(why);
+    const bool tooLarge = why == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE || why == RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE
+                          || why == RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE;
+    const auto toDeadLetters = [&](const std::string &message) {
+        plan.deadLetterReason = std::string(tooLarge ? TooLarge : Undeliverable);
+        plan.deadLetterMessage = message + " (" + refusal + ")";
+        if (plan.deadLetter == Output::None)
+            plan.deadLetter = Output::Copy; // moved down again by the dlq's own refusal if too large
+    };
+    // output -1: refused at produce(), before any delivery report: the first rung still standing.
+    if (output == -1)
+        output = plan.processed == Output::Copy || plan.processed == Output::Stub ? ProcessedOutput
+                 : plan.alerts                                                   ? AlertOutput
+                                                                                 : DeadLetterOutput;
+    if (output == ProcessedOutput && plan.processed == Output::Copy) {
+        plan.processed = Output::Stub;
+    } else if (output == ProcessedOutput) {
+        plan.processed = Output::None;
+        toDeadLetters(m_settings.topics.processed + " refused the result even as a stub");
+    } else if (output == AlertOutput && plan.alerts) {
+        plan.alerts = false;
+        toDeadLetters(m_settings.topics.alerts + " refused its alert");
+    } else if (output == DeadLetterOutput) {
+        plan.deadLetter = lower(plan.deadLetter);
+    }
+    if (plan.deadLetter == Output::Nowhere && before.deadLetter != Output::Nowhere) {
+        const KafkaRecord &record = m_held->records[index];
+        // Loud, not lost quietly: the one place a record leaves without a trace in Kafka.
+        const ClientError error{why,
+                                QStringLiteral("a record of %1 [%2] at offset %3 could not be written anywhere, not even as a "
+                                               "stub without value (%4): it is skipped")
+                                    .arg(record.topic).arg(record.partition).arg(record.offset).arg(QString::fromStdString(refusal)),
+                                false, false};
+        qCCritical(lcEvaluator).noquote() << error.message;
+        Q_EMIT errorOccurred(error);
+    }
+    return plan.processed != before.processed || plan.deadLetter != before.deadLetter || plan.alerts != before.alerts;
+}
+
+void EvaluatorJob::retryLater(const ClientError &error)
+{
+    ++m_held->failedAttempts;
+    m_backoffMs = m_backoffMs == 0 ? FirstBackoffMs : qMin(MaxBackoffMs, m_backoffMs * 2);
+    warn(error);
+    m_status.failedAttempts = m_held->failedAttempts;
+    m_status.retryInMs = m_backoffMs;
+    setStatus(EvaluatorStatus::State::Retrying, error.message);
+    m_retry.start(int(m_backoffMs));
+}
+
+void EvaluatorJob::rewindTo(const QList<KafkaRecord> &batch)
+{
+    std::map<std::pair<QString, int>, qint64> first;
+    for (const auto &record : batch) {
+        auto [it, inserted] = first.try_emplace({record.topic, record.partition}, record.offset);
+        if (!inserted)
+            it->second = qMin(it->second, record.offset);
+    }
+    RdPartitionListPtr positions(rd_kafka_topic_partition_list_new(int(first.size())));
+    for (const auto &[partition, offset] : first)
+        rd_kafka_topic_partition_list_add(positions.get(), partition.first.toUtf8().constData(), partition.second)
+            ->offset = offset;
+    // Asynchronous: a partition still ours is fetched again from the batch; one the group gave to
+    // another member starts there from the committed offsets.
+    if (rd_kafka_error_t *error = rd_kafka_seek_partitions(m_consumer->handle(), positions.get(), 0))
+        warn(clientError(error, QStringLiteral("rewind after the group moved on")));
+}
+
+void EvaluatorJob::warn(const ClientError &error)
+{
+    // Each distinct failure once, then a count a minute: a failure that repeats on every try must
+    // not fill the log (or a headless service's journal).
+    QString key = QString::number(error.code) + u':' + error.message.left(120);
+    key.remove(QRegularExpression(QStringLiteral("[0-9]+"))); // "after 3255ms", ports: the same failure
+    const QString line = m_warnings.admit(key,
+                                          QStringLiteral("evaluator: %1").arg(error.message),
+                                          QDateTime::currentMSecsSinceEpoch());
+    if (line.isEmpty())
+        return;
+    qCWarning(lcEvaluator).noquote() << line;
+    Q_EMIT errorOccurred(error);
+}
+
+void EvaluatorJob::setStatus(EvaluatorStatus::State state, const QString &reason)
+{
+    if (state != m_status.state)
+        m_status.sinceMs = QDateTime::currentMSecsSinceEpoch();
+    m_status.state = state;
+    m_status.reason = reason;
+    if (state != EvaluatorStatus::State::Retrying) {
+        m_status.retryInMs = 0;
+        m_status.failedAttempts = 0;
+    }
+    Q_EMIT statusChanged(m_status);
+}
+
+void EvaluatorJob::fail(const ClientError &error)
+{
+    ClientError fatal = error;
+    fatal.fatal = true;
+    qCCritical(lcEvaluator).noquote() << "evaluator stopped:" << fatal.message;
+    Q_EMIT errorOccurred(fatal);
+    setStatus(EvaluatorStatus::State::Stopped, fatal.message);
+    releaseClients();
+}
+
+void EvaluatorJob::releaseClients()
+{
+    m_retry.stop();
+    m_held.reset();
+    if (m_consumer) {
+        m_consumer->close(3000);
+        m_consumer.reset();
+    }
+    m_producer.reset();
+}

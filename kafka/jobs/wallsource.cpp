@@ -1,0 +1,166 @@
+#include "jobs/wallsource.h"
+
+#include "client/consumer.h"
+#include "fhir/fhirenvelope.h"
+#include "client/kafkaerror.h"
+#include "client/kafkahandles.h"
+#include "client/topicmetadata.h"
+#include "base/topics.h"
+
+#include <QDateTime>
+#include <QDeadlineTimer>
+#include <QTimer>
+#include <QUuid>
+
+namespace {
+
+constexpr int MaxBatchMs = 50;
+constexpr int MaxBatchRecords = 5000;
+constexpr int MetadataTimeoutMs = 5000;
+constexpr int ProbeTimeoutMs = 2000;
+constexpr int RetryStartMs = 2000;
+
+const std::string AlertsTopic(Topics::CriticalAlerts);
+const std::string AdtTopic(Topics::Adt);
+
+qint64 now() { return QDateTime::currentMSecsSinceEpoch(); }
+
+} // namespace
+
+WallSource::WallSource(WallSourceSettings settings, QObject *parent)
+    : KafkaWorker(parent), m_settings(std::move(settings))
+{
+}
+
+WallSource::~WallSource() = default;
+
+void WallSource::start()
+{
+    ClientConfig config = m_settings.config;
+    // librdkafka wants a group id even for a consumer that only assigns; it is never joined or committed.
+    config.set(QStringLiteral("group.id"), QStringLiteral("vigil-wall-%1").arg(QUuid::createUuid().toString(QUuid::Id128)));
+    config.set(QStringLiteral("enable.auto.commit"), QStringLiteral("false"));
+    config.set(QStringLiteral("enable.auto.offset.store"), QStringLiteral("false"));
+    config.set(QStringLiteral("enable.partition.eof"), QStringLiteral("true"));
+    // Alerts are written in the evaluator's transactions: an aborted one must not reach the ward.
+    config.set(QStringLiteral("isolation.level"), QStringLiteral("read_committed"));
+    if (!config.contains(QStringLiteral("statistics.interval.ms")))
+        config.set(QStringLiteral("statistics.interval.ms"), QStringLiteral("1000"));
+    try {
+        m_consumer = std::make_unique<Consumer>(config);
+    } catch (const std::exception &error) {
+        Q_EMIT errorOccurred({RD_KAFKA_RESP_ERR__INVALID_ARG, QString::fromUtf8(error.what()), true, false});
+        return;
+    }
+    m_consumer->callbacks().onError = [this](const ClientError &error) {
+        Q_EMIT errorOccurred(error);
+        if (error.code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
+            Q_EMIT brokersLost(error.message);
+    };
+    m_consumer->callbacks().onStatistics = [this](const ClientStatistics &stats) { Q_EMIT statisticsUpdated(stats); };
+    assignFromBeginning();
+}
+
+void WallSource::assignFromBeginning()
+{
+    if (!m_consumer)
+        return;
+    try {
+        RdPartitionListPtr partitions(rd_kafka_topic_partition_list_new(32));
+        for (const std::string &topic : {AlertsTopic, AdtTopic}) {
+            const int count = partitionCountOf(m_consumer->handle(), topic, MetadataTimeoutMs);
+            for (int partition = 0; partition < count; ++partition)
+                rd_kafka_topic_partition_list_add(partitions.get(), topic.c_str(), partition)->offset =
+                    RD_KAFKA_OFFSET_BEGINNING;
+        }
+        throwIfError(rd_kafka_assign(m_consumer->handle(), partitions.get()), QStringLiteral("assign"));
+        m_partitionsAssigned = partitions->cnt;
+    } catch (const KafkaException &error) {
+        // The cluster may be down when the display starts: say so, and keep trying.
+        Q_EMIT brokersLost(error.error().message);
+        QTimer::singleShot(RetryStartMs, this, &WallSource::assignFromBeginning);
+        return;
+    }
+    m_sinceHeard.start();
+    QMetaObject::invokeMethod(this, &WallSource::pollBatch, Qt::QueuedConnection);
+}
+
+void WallSource::pollBatch()
+{
+    if (!m_consumer)
+        return;
+    WallBatch batch;
+    int records = 0;
+    QDeadlineTimer deadline(MaxBatchMs);
+    while (records < MaxBatchRecords && !deadline.hasExpired()) {
+        RdMessagePtr message = m_consumer->poll(int(deadline.remainingTime()));
+        if (!message)
+            break;
+        if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+            m_partitionsAtEnd.emplace(QString::fromUtf8(rd_kafka_topic_name(message->rkt)), message->partition);
+            continue;
+        }
+        if (message->err) {
+            Q_EMIT errorOccurred(clientError(message->err, QStringLiteral("consume")));
+            continue;
+        }
+        ++records;
+        decode(Consumer::toRecord(*message), batch);
+    }
+    batch.live = m_live;
+    const bool caughtUp = !m_live && int(m_partitionsAtEnd.size()) >= m_partitionsAssigned;
+    batch.caughtUp = caughtUp;
+    if (records > 0 || caughtUp) {
+        m_sinceHeard.restart();
+        Q_EMIT heard(now());
+    }
+    if (!batch.alerts.empty() || !batch.adt.empty() || batch.unreadable > 0 || caughtUp)
+        Q_EMIT batchReady(batch);
+    if (caughtUp)
+        m_live = true; // the batch above closed the history; everything after it is live
+    if (m_sinceHeard.hasExpired(m_settings.heartbeatMs))
+        probeBrokers();
+    QMetaObject::invokeMethod(this, &WallSource::pollBatch, Qt::QueuedConnection);
+}
+
+void WallSource::decode(const KafkaRecord &record, WallBatch &batch)
+{
+    const std::string_view bytes(record.value.constData(), std::size_t(record.value.size()));
+    const auto unreadable = [&batch](const char *what) {
+        if (batch.unreadable++ == 0)
+            batch.firstUnreadable = QString::fromUtf8(what);
+    };
+    if (record.topic.toStdString() == AlertsTopic) {
+        if (record.value.isNull())
+            return; // a tombstone: compaction's way of forgetting an alert
+        try {
+            batch.alerts.push_back(Alert::parse(bytes));
+        } catch (const AlertError &error) {
+            unreadable(error.what());
+        }
+        return;
+    }
+    try {
+        if (auto event = adtEventFromEnvelope(FhirEnvelope::parse(bytes), record.timestampMs))
+            batch.adt.push_back(std::move(*event));
+    } catch (const EnvelopeError &error) {
+        unreadable(error.what());
+    }
+}
+
+void WallSource::probeBrokers()
+{
+    int64_t low = 0, high = 0;
+    const auto error = queryWatermarks(m_consumer->handle(), AlertsTopic.c_str(), 0, &low, &high, ProbeTimeoutMs);
+    m_sinceHeard.restart(); // probe again only after another interval, answered or not
+    if (error == RD_KAFKA_RESP_ERR_NO_ERROR)
+        Q_EMIT heard(now());
+}
+
+void WallSource::releaseClients()
+{
+    if (m_consumer) {
+        m_consumer->close(3000);
+        m_consumer.reset();
+    }
+}

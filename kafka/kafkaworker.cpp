@@ -1,9 +1,0 @@
-#include "kafkaworker.h"
-
-#include <QThread>
-
-void KafkaWorker::shutdown()
-{
-    releaseClients();
-    QThread::currentThread()->quit();
-}

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "wall/alertboard.h"
+
+#include <QAbstractTableModel>
+
+#include <vector>
+
+// The Dashboard's charge-nurse overview: one row per unit from AlertBoard::summaries(). Refreshed
+// every second, so rows change in place rather than by a reset that would lose the selection.
+class UnitOverviewModel final : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Unit, Admitted, Open, Acknowledged, OldestWait, ColumnCount };
+
+    explicit UnitOverviewModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    // In the order given (summaries() sorts them); a unit keeps its row while it stays.
+    void setSummaries(std::vector<UnitSummary> summaries);
+    const UnitSummary &summaryAt(int row) const { return m_rows[std::size_t(row)]; }
+
+    // "12 min", "1 h 05 min"; under a minute "<1 min".
+    static QString waitText(std::int64_t waitMs);
+
+private:
+    void removeVanished(const std::vector<UnitSummary> &summaries);
+    int rowOf(const std::string &unit, int from) const;
+
+    std::vector<UnitSummary> m_rows;
+};
