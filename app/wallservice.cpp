@@ -13,20 +13,6 @@ Q_LOGGING_CATEGORY(lcWall, "vigil.wall", QtInfoMsg) // the per-batch debug lines
 namespace {
 qint64 now() { return QDateTime::currentMSecsSinceEpoch(); }
 
-// The lifecycle's order; resolved and retracted are both the end.
-int rank(AlertState state)
-{
-    switch (state) {
-    case AlertState::Open:
-        return 0;
-    case AlertState::Acknowledged:
-        return 1;
-    case AlertState::Resolved:
-    case AlertState::Retracted:
-        return 2;
-    }
-    return 0;
-}
 
 // The alert as the board shows it, in the lifecycle state an action in flight gives it: an amended
 // value that arrived meanwhile is kept, as the board keeps it when the record comes back.
@@ -127,6 +113,6 @@ void WallService::forgetCaughtUp()
     const AlertBoard &board = m_state->board();
     std::erase_if(m_expected, [&board](const auto &entry) {
         const Alert *shown = board.find(entry.first);
-        return !shown || rank(shown->state) >= rank(entry.second.state);
+        return !shown || AlertBoard::lifecycleRank(shown->state) >= AlertBoard::lifecycleRank(entry.second.state);
     });
 }

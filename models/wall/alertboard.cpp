@@ -9,19 +9,9 @@
 
 namespace {
 
-// The lifecycle's order; resolved and retracted are both the end.
 int rank(AlertState state)
 {
-    switch (state) {
-    case AlertState::Open:
-        return 0;
-    case AlertState::Acknowledged:
-        return 1;
-    case AlertState::Resolved:
-    case AlertState::Retracted:
-        return 2;
-    }
-    return 0;
+    return AlertBoard::lifecycleRank(state);
 }
 
 bool isClosed(const Alert &alert)
@@ -196,6 +186,20 @@ const EscalationPolicy &AlertBoard::policyFor(const std::string &unit) const
 {
     const auto it = m_policies.find(unit);
     return it != m_policies.end() ? it->second : m_defaultPolicy;
+}
+
+int AlertBoard::lifecycleRank(AlertState state)
+{
+    switch (state) {
+    case AlertState::Open:
+        return 0;
+    case AlertState::Acknowledged:
+        return 1;
+    case AlertState::Resolved:
+    case AlertState::Retracted:
+        return 2;
+    }
+    return 0;
 }
 
 std::string AlertBoard::unitOf(const Alert &alert, const UnitCensus &census)

@@ -84,6 +84,8 @@ public:
 
     // The patient's ward on the census, else the ward named by the alert's location.
     static std::string unitOf(const Alert &alert, const UnitCensus &census);
+    // The lifecycle's order (open 0, acknowledged 1, resolved and retracted 2): a board never goes back.
+    static int lifecycleRank(AlertState state);
     // unitOf() of each alert, in order; the census's wards are gathered once.
     static std::vector<std::string> unitsOf(const std::vector<Alert> &alerts, const UnitCensus &census);
     // Open, acknowledged, then lingering resolved and retracted alerts of the unit, in board order.
