@@ -1,4 +1,5 @@
 #include "console.h"
+#include "base/text.h"
 
 #include "clusterhealthview.h"
 #include "jobs/clusterinspector.h"
@@ -42,11 +43,6 @@
 
 namespace {
 
-QString topicName(std::string_view topic)
-{
-    return QString::fromUtf8(topic.data(), qsizetype(topic.size()));
-}
-
 qint64 now() { return QDateTime::currentMSecsSinceEpoch(); }
 
 // Request ids towards the schema registry: the catalog at start, compatibility checks after.
@@ -83,8 +79,8 @@ Console::Console(const CommandLine &line) : m_config(line.config)
 
     ConsumerSettings feedSettings;
     feedSettings.config = m_config;
-    feedSettings.topics = {topicName(Topics::Adt), topicName(Topics::LabResults),
-                           topicName(Topics::MedicationOrders), topicName(Topics::FhirOther)};
+    feedSettings.topics = {Text::toQString(Topics::Adt), Text::toQString(Topics::LabResults),
+                           Text::toQString(Topics::MedicationOrders), Text::toQString(Topics::FhirOther)};
     feedSettings.groupId = QStringLiteral("vigil-feed-%1").arg(QCoreApplication::applicationPid());
     feedSettings.offsetReset = line.embedded ? QStringLiteral("earliest") : QStringLiteral("latest");
     auto *feedConsumer = new FeedConsumer(feedSettings);

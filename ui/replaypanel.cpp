@@ -1,4 +1,5 @@
 #include "replaypanel.h"
+#include "base/text.h"
 
 #include "items/thresholdrulesmodel.h"
 #include "items/whatifmodels.h"
@@ -35,11 +36,6 @@
 #include <cmath>
 
 namespace {
-
-QString qs(std::string_view text)
-{
-    return QString::fromUtf8(text.data(), qsizetype(text.size()));
-}
 
 QString bytesText(qint64 bytes)
 {
@@ -235,7 +231,7 @@ ReplayPanel::ReplayPanel(ReplayControl *control, std::shared_ptr<const Threshold
     layout->addWidget(title);
 
     auto *rangeRow = new QHBoxLayout;
-    m_topics = new QLineEdit(qs(Topics::LabResults), this);
+    m_topics = new QLineEdit(Text::toQString(Topics::LabResults), this);
     m_topics->setObjectName(QStringLiteral("topics"));
     m_partitions = new QLineEdit(QStringLiteral("all"), this);
     m_partitions->setObjectName(QStringLiteral("partitions"));
@@ -571,7 +567,7 @@ void ReplayPanel::setPreset(Preset preset)
         m_presetBox->setCurrentIndex(int(redrive));
     m_target->setEnabled(!redrive);
     if (redrive) {
-        m_topics->setText(qs(Topics::DeadLetters));
+        m_topics->setText(Text::toQString(Topics::DeadLetters));
         m_partitions->setText(QStringLiteral("all"));
         m_from->setText(QStringLiteral("beginning"));
         m_to->setText(QStringLiteral("now"));

@@ -1,4 +1,5 @@
 #include "schemaviewer.h"
+#include "base/text.h"
 
 #include "schemas/schemadiff.h"
 #include "items/schematreemodel.h"
@@ -22,8 +23,6 @@
 #include <QVBoxLayout>
 
 namespace {
-QString qs(const std::string &text) { return QString::fromStdString(text); }
-
 void setVerdictStyle(QLabel *label, bool ok)
 {
     label->setStyleSheet(ok ? QStringLiteral("QLabel { color: white; background: #2e7d32; font-weight: bold; }")
@@ -248,7 +247,7 @@ void SchemaViewer::subjectChanged()
     versionChanged();
     diffChanged();
     if (const CatalogEntry *latest = m_catalog.find(subject); latest && m_candidate->toPlainText().isEmpty())
-        m_candidate->setPlainText(qs(latest->schema.formatted()));
+        m_candidate->setPlainText(Text::toQString(latest->schema.formatted()));
 }
 
 void SchemaViewer::selectVersion(int version)
@@ -268,7 +267,7 @@ void SchemaViewer::versionChanged()
     }
     m_treeModel->setSchema(entry->schema);
     m_tree->expandToDepth(1);
-    m_json->setPlainText(qs(entry->schema.formatted()));
+    m_json->setPlainText(Text::toQString(entry->schema.formatted()));
 }
 
 void SchemaViewer::showDiff(int fromVersion, int toVersion)
@@ -293,8 +292,8 @@ void SchemaViewer::diffChanged()
     m_changes->setRowCount(int(changes.size()));
     for (int row = 0; row < int(changes.size()); ++row) {
         const SchemaChange &c = changes[std::size_t(row)];
-        const QStringList cells{qs(std::string(schemaChangeKindName(c.kind))), qs(c.path), qs(c.before), qs(c.after),
-                                qs(c.detail)};
+        const QStringList cells{Text::toQString(std::string(schemaChangeKindName(c.kind))), Text::toQString(c.path), Text::toQString(c.before), Text::toQString(c.after),
+                                Text::toQString(c.detail)};
         const QColor tint = c.kind == SchemaChange::Kind::Added     ? QColor(0xe8, 0xf5, 0xe9)
                             : c.kind == SchemaChange::Kind::Removed ? QColor(0xff, 0xeb, 0xee)
                                                                     : QColor(0xff, 0xf8, 0xe1);
@@ -309,8 +308,8 @@ void SchemaViewer::diffChanged()
     m_sideBySide->setRowCount(int(rows.size()));
     for (int row = 0; row < int(rows.size()); ++row) {
         const SideBySideRow &r = rows[std::size_t(row)];
-        auto *left = new QTableWidgetItem(qs(r.left));
-        auto *right = new QTableWidgetItem(qs(r.right));
+        auto *left = new QTableWidgetItem(Text::toQString(r.left));
+        auto *right = new QTableWidgetItem(Text::toQString(r.right));
         if (r.differs) {
             left->setBackground(r.left.empty() ? QColor(0xee, 0xee, 0xee) : QColor(0xff, 0xeb, 0xee));
             right->setBackground(r.right.empty() ? QColor(0xee, 0xee, 0xee) : QColor(0xe8, 0xf5, 0xe9));
@@ -345,11 +344,11 @@ void SchemaViewer::checkCandidate()
     const CompatibilityVerdict verdict = checkCompatibility(candidate, m_catalog.history(subject), mode);
     const std::string summary = verdict.summary();
     const auto newline = summary.find('\n');
-    m_verdictHeadline->setText(qs(summary.substr(0, newline)));
+    m_verdictHeadline->setText(Text::toQString(summary.substr(0, newline)));
     setVerdictStyle(m_verdictHeadline, verdict.compatible);
     QString details;
     for (const auto &issue : verdict.issues)
-        details += QStringLiteral("• ") + qs(issue.message) + u'\n';
+        details += QStringLiteral("• ") + Text::toQString(issue.message) + u'\n';
     if (verdict.issues.empty())
         details = tr("Every consumer of the compared versions can go on reading.");
     m_verdict->setPlainText(details);

@@ -1,4 +1,5 @@
 #include "wallboard.h"
+#include "base/text.h"
 
 #include "walltheme.h"
 
@@ -24,8 +25,6 @@ QRect columnRect(const QRect &row, Column column)
     return QRect(x, row.top(), int(Columns[column] * row.width()), row.height()).adjusted(12, 0, -12, 0);
 }
 
-QString qs(const std::string &text) { return QString::fromStdString(text); }
-
 QString stateHeadline(const BoardRow &row)
 {
     switch (row.alert.state) {
@@ -42,8 +41,8 @@ QString stateDetail(const BoardRow &row)
     switch (row.alert.state) {
     case AlertState::Open:
         return WallBoard::tr("waiting %1").arg(wallDuration(row.waitingMs));
-    case AlertState::Acknowledged: return WallBoard::tr("by %1").arg(qs(row.alert.ackedBy));
-    case AlertState::Resolved: return WallBoard::tr("by %1").arg(qs(row.alert.resolvedBy));
+    case AlertState::Acknowledged: return WallBoard::tr("by %1").arg(Text::toQString(row.alert.ackedBy));
+    case AlertState::Resolved: return WallBoard::tr("by %1").arg(Text::toQString(row.alert.resolvedBy));
     case AlertState::Retracted: return WallBoard::tr("result withdrawn");
     }
     return {};
@@ -177,17 +176,17 @@ void WallBoard::paintRow(QPainter &painter, int index, const QRect &rect, bool h
 
     const int largePx = largeTextPixels();
     const QColor text = active ? WallTheme::text() : WallTheme::secondaryText();
-    const QString bed = row.bed.empty() ? qs(row.room) : qs(row.bed);
+    const QString bed = row.bed.empty() ? Text::toQString(row.room) : Text::toQString(row.bed);
     paintCell(painter, columnRect(rect, Location), bed.isEmpty() ? tr("no bed") : bed,
-              row.room.empty() ? QString() : tr("Room %1").arg(qs(row.room)), text, largePx);
-    paintCell(painter, columnRect(rect, Patient), qs(row.patient), {}, text, largePx * 3 / 4);
-    paintCell(painter, columnRect(rect, Analyte), qs(row.analyte), {}, text, largePx * 3 / 4);
+              row.room.empty() ? QString() : tr("Room %1").arg(Text::toQString(row.room)), text, largePx);
+    paintCell(painter, columnRect(rect, Patient), Text::toQString(row.patient), {}, text, largePx * 3 / 4);
+    paintCell(painter, columnRect(rect, Analyte), Text::toQString(row.analyte), {}, text, largePx * 3 / 4);
     const QString arrow = row.direction == BoardRow::Direction::Up ? QStringLiteral(" \u25B2") : QStringLiteral(" \u25BC");
     const QString limit = row.alert.severity == AlertSeverity::CriticalLow    ? tr("critical low")
                           : row.alert.severity == AlertSeverity::CriticalHigh ? tr("critical high")
                                                                               : tr("rising fast");
     // The number large, the unit under it: "118 mmol/L" at this size would not fit the column.
-    paintCell(painter, columnRect(rect, Value), qs(row.number) + arrow, qs(row.unit) + QStringLiteral(" · ") + limit,
+    paintCell(painter, columnRect(rect, Value), Text::toQString(row.number) + arrow, Text::toQString(row.unit) + QStringLiteral(" · ") + limit,
               WallTheme::value(row.alert.severity, active), largePx);
     paintCell(painter, columnRect(rect, Age), wallDuration(row.ageMs), tr("since result"), text, largePx * 3 / 4);
     paintCell(painter, columnRect(rect, State), stateHeadline(row), stateDetail(row), text, largePx * 3 / 4);
@@ -232,9 +231,9 @@ void WallBoard::mouseReleaseEvent(QMouseEvent *event)
         if (!actionRect(i).contains(event->position().toPoint()))
             continue;
         if (row.alert.state == AlertState::Open)
-            Q_EMIT actionClicked(qs(row.alert.alertId), AlertAction::Kind::Acknowledge);
+            Q_EMIT actionClicked(Text::toQString(row.alert.alertId), AlertAction::Kind::Acknowledge);
         else if (row.alert.state == AlertState::Acknowledged)
-            Q_EMIT actionClicked(qs(row.alert.alertId), AlertAction::Kind::Resolve);
+            Q_EMIT actionClicked(Text::toQString(row.alert.alertId), AlertAction::Kind::Resolve);
         return;
     }
 }

@@ -1,4 +1,5 @@
 #include "network/wallfeedclient.h"
+#include "base/text.h"
 
 #include <QNetworkRequest>
 #include <QUrlQuery>
@@ -17,7 +18,7 @@ constexpr int DefaultSilenceLimitMs = 20'000; // four missed heartbeats
 QUrl withFeedPath(QUrl url)
 {
     if (url.path().isEmpty() || url.path() == QStringLiteral("/"))
-        url.setPath(QString::fromUtf8(WallProtocol::Path.data(), qsizetype(WallProtocol::Path.size())));
+        url.setPath(Text::toQString(WallProtocol::Path));
     return url;
 }
 

@@ -1,4 +1,5 @@
 #include "network/wallfeedserver.h"
+#include "base/text.h"
 
 #include "wall/alertboard.h"
 
@@ -21,11 +22,6 @@ constexpr int RefusalGraceMs = 5000;
 // A display's set of known alert ids is rebuilt with its census; a unit whose census never changes
 // while alerts keep coming starts it afresh here (its alerts are then re-sent once, harmlessly).
 constexpr std::size_t MaxKnownAlertsPerDisplay = 2 * AlertBoardLimits{}.capacity;
-
-QString toQString(std::string_view text)
-{
-    return QString::fromUtf8(text.data(), qsizetype(text.size()));
-}
 
 // Addresses identify a display, never a patient: safe to log.
 QString peerOf(const QWebSocket &socket)
@@ -103,7 +99,7 @@ QUrl WallFeedServer::url() const
     url.setScheme(QStringLiteral("ws"));
     url.setHost(m_server->serverAddress().toString());
     url.setPort(m_server->serverPort());
-    url.setPath(toQString(WallProtocol::Path));
+    url.setPath(Text::toQString(WallProtocol::Path));
     return url;
 }
 
@@ -250,7 +246,7 @@ void WallFeedServer::admit()
 {
     while (QWebSocket *socket = m_server->nextPendingConnection()) {
         socket->setParent(this);
-        if (socket->requestUrl().path() != toQString(WallProtocol::Path)) {
+        if (socket->requestUrl().path() != Text::toQString(WallProtocol::Path)) {
             refuse(socket, WallProtocol::UnknownPath);
             continue;
         }
@@ -329,9 +325,9 @@ void WallFeedServer::refuse(QWebSocket *socket, std::string_view reason)
 {
     ++m_refused;
     log(QtWarningMsg, socket->peerAddress().toString(), QStringLiteral("refused"),
-        QStringLiteral("wall display refused from %1: %2").arg(peerOf(*socket), toQString(reason)));
+        QStringLiteral("wall display refused from %1: %2").arg(peerOf(*socket), Text::toQString(reason)));
     connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-    socket->close(QWebSocketProtocol::CloseCodePolicyViolated, toQString(reason));
+    socket->close(QWebSocketProtocol::CloseCodePolicyViolated, Text::toQString(reason));
     QTimer::singleShot(RefusalGraceMs, socket, [socket] {
         socket->abort();
         socket->deleteLater();

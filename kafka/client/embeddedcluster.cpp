@@ -1,4 +1,5 @@
 #include "client/embeddedcluster.h"
+#include "base/text.h"
 
 #include "base/topics.h"
 
@@ -24,7 +25,7 @@ EmbeddedCluster::EmbeddedCluster(int brokers) : m_brokers(brokers)
 
     const int replication = qMin(3, brokers);
     for (const auto &topic : Topics::recommendedLayout())
-        createTopic(QString::fromUtf8(topic.name.data(), qsizetype(topic.name.size())), topic.partitions, replication);
+        createTopic(Text::toQString(topic.name), topic.partitions, replication);
 }
 
 EmbeddedCluster::~EmbeddedCluster()

@@ -1,4 +1,5 @@
 #include "jobs/evaluatorjob.h"
+#include "base/text.h"
 
 #include "client/consumer.h"
 #include "clinical/criticalvalueevaluator.h"
@@ -42,7 +43,7 @@ const std::string AlertsSubjectTopic(Topics::CriticalAlerts);
 
 QByteArray bytes(std::string_view text)
 {
-    return QByteArray(text.data(), qsizetype(text.size()));
+    return Text::toBytes(text);
 }
 
 QList<KafkaHeader> sourceHeaders(const KafkaRecord &record)
@@ -56,7 +57,7 @@ QList<KafkaHeader> sourceHeaders(const KafkaRecord &record)
 
 std::string_view view(const QByteArray &data)
 {
-    return {data.constData(), size_t(data.size())};
+    return Text::view(data);
 }
 
 QByteArray sha256Hex(const QByteArray &data)

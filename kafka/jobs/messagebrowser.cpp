@@ -1,4 +1,5 @@
 #include "jobs/messagebrowser.h"
+#include "base/text.h"
 
 #include "client/consumer.h"
 #include "client/kafkaerror.h"
@@ -465,7 +466,7 @@ ProduceResult MessageBrowser::send(const QString &topic, int partition, const QB
 {
     m_deliveries.clear();
     Producer &client = producer();
-    client.produce(topic.toStdString(), {key.constData(), size_t(key.size())}, {value.constData(), size_t(value.size())}, headers, 0,
+    client.produce(topic.toStdString(), Text::view(key), Text::view(value), headers, 0,
                    partition < 0 ? RD_KAFKA_PARTITION_UA : partition);
     if (client.flush(m_settings.requestTimeoutMs) > 0 || m_deliveries.isEmpty())
         return {topic, partition, -1, QStringLiteral("not delivered within %1 ms").arg(m_settings.requestTimeoutMs)};
@@ -482,7 +483,7 @@ void MessageBrowser::produce(const ProduceRequest &request)
         result.error = QStringLiteral("the value is not valid JSON");
     } else if (const auto why = m_settings.enforcer
                                     ? m_settings.enforcer->refusal(request.topic.toStdString(),
-                                                                   {request.value.constData(), size_t(request.value.size())})
+                                                                   Text::view(request.value))
                                     : std::nullopt) {
         result.error = QStringLiteral("not sent, the topic's schema refuses it: %1").arg(QString::fromStdString(*why));
     } else {
@@ -509,7 +510,7 @@ void MessageBrowser::republish(const BrowsedMessage &message, const QString &tar
             value = records.first().value;
         }
         if (const auto why = m_settings.enforcer ? m_settings.enforcer->refusal(targetTopic.toStdString(),
-                                                                                 {value.constData(), size_t(value.size())})
+                                                                                 Text::view(value))
                                                  : std::nullopt)
             throw std::runtime_error("not sent, the topic's schema refuses it: " + *why);
         result = send(targetTopic, -1, message.record.key, message.record.headers, value);

@@ -1,4 +1,5 @@
 #include "jobs/replaysession.h"
+#include "base/text.h"
 
 #include "client/consumer.h"
 #include "clinical/criticalvalueevaluator.h"
@@ -451,7 +452,7 @@ void ReplaySession::write(const KafkaRecord &record)
         }
     }
     if (m_enforcer) {
-        if (const auto refusal = m_enforcer->refusal(target.toStdString(), {record.value.constData(), size_t(record.value.size())})) {
+        if (const auto refusal = m_enforcer->refusal(target.toStdString(), Text::view(record.value))) {
             skip(tr("refused by the schema: %1").arg(QString::fromStdString(*refusal)));
             return;
         }
@@ -463,8 +464,8 @@ void ReplaySession::write(const KafkaRecord &record)
             m_producer->beginTransaction();
             m_inTransaction = true;
         }
-        m_producer->produce(target.toStdString(), std::string_view(record.key.constData(), size_t(record.key.size())),
-                            std::string_view(record.value.constData(), size_t(record.value.size())), headers,
+        m_producer->produce(target.toStdString(), Text::view(record.key),
+                            Text::view(record.value), headers,
                             record.timestampMs);
     }
     ++m_slicePerTarget[target];

@@ -1,4 +1,5 @@
 #include "jobs/topicprovisioner.h"
+#include "base/text.h"
 
 #include "client/kafkaerror.h"
 #include "client/producer.h"
@@ -26,7 +27,7 @@ int brokerCount(rd_kafka_t *client, int timeoutMs)
 
 TopicSpecView viewOf(const Topics::TopicSpec &spec)
 {
-    return {QString::fromUtf8(spec.name.data(), qsizetype(spec.name.size())), spec.partitions, spec.retentionMs,
+    return {Text::toQString(spec.name), spec.partitions, spec.retentionMs,
             spec.compacted};
 }
 

@@ -1,4 +1,5 @@
 #include "jobs/wallsource.h"
+#include "base/text.h"
 
 #include "client/consumer.h"
 #include "fhir/fhirenvelope.h"
@@ -125,7 +126,7 @@ void WallSource::pollBatch()
 
 void WallSource::decode(const KafkaRecord &record, WallBatch &batch)
 {
-    const std::string_view bytes(record.value.constData(), std::size_t(record.value.size()));
+    const std::string_view bytes = Text::view(record.value);
     const auto unreadable = [&batch](const char *what) {
         if (batch.unreadable++ == 0)
             batch.firstUnreadable = QString::fromUtf8(what);

@@ -58,22 +58,6 @@ void deadLetter(Evaluation &evaluation, std::string_view reason, std::string mes
     evaluation.deadLetterMessage = std::move(message);
 }
 
-// "Encounter/{id}" or an absolute URL ending in "/Encounter/{id}", without a version; else empty.
-std::string encounterIdOf(std::string_view reference)
-{
-    if (const auto history = reference.find("/_history/"); history != std::string_view::npos)
-        reference = reference.substr(0, history);
-    constexpr std::string_view prefix = "Encounter/";
-    std::string_view id;
-    if (reference.starts_with(prefix)) {
-        id = reference.substr(prefix.size());
-    } else if (const auto at = reference.rfind("/Encounter/"); at != std::string_view::npos
-               && (reference.starts_with("http://") || reference.starts_with("https://"))) {
-        id = reference.substr(at + 1 + prefix.size());
-    }
-    return id.find('/') == std::string_view::npos ? std::string(id) : std::string();
-}
-
 using Comparison = CriticalValueEvaluator::Comparison;
 
 // The limit a value crossed, if any. A reported bound ("<2.0") is critical only when every value it
@@ -674,7 +658,7 @@ Alert CriticalValueEvaluator::alertFor(const Facts &facts, const RecordSource &s
         : source.topic + "/" + std::to_string(source.partition) + "/" + std::to_string(source.offset);
     alert.alertId = Alert::makeId(observationKey, loinc, delta);
     alert.patientId = facts.patientId;
-    alert.encounterId = encounterIdOf(facts.encounterReference);
+    alert.encounterId = idOfReference(facts.encounterReference, "Encounter");
     alert.observationId = facts.id;
     alert.loinc = loinc;
     alert.comparator = facts.comparator;

@@ -1,4 +1,5 @@
 #include "cluster/clustersnapshot.h"
+#include "base/text.h"
 
 #include "fhir/fhirenvelope.h"
 #include "fhir/fhirsummary.h"
@@ -13,7 +14,7 @@ BrowsedMessage BrowsedMessage::fromRecord(KafkaRecord record, const AvroCodec::S
         record.value.truncate(PreviewBytes);
         message.summary = QStringLiteral("large value (%1 MB), loaded on demand").arg(double(message.valueSize) / (1024.0 * 1024.0), 0, 'f', 1);
         message.patientId = QString::fromUtf8(record.key);
-    } else if (const std::string_view bytes(record.value.constData(), size_t(record.value.size()));
+    } else if (const std::string_view bytes = Text::view(record.value);
                schemas && AvroCodec::looksLikeWireFormat(bytes)) {
         message.patientId = QString::fromUtf8(record.key);
         try {
@@ -27,7 +28,7 @@ BrowsedMessage BrowsedMessage::fromRecord(KafkaRecord record, const AvroCodec::S
         }
     } else {
         try {
-            const auto envelope = FhirEnvelope::parse({record.value.constData(), size_t(record.value.size())});
+            const auto envelope = FhirEnvelope::parse(Text::view(record.value));
             message.resourceType = QString::fromStdString(envelope.resourceType);
             message.patientId = QString::fromStdString(envelope.patientId);
             message.summary = QString::fromStdString(summarizeResource(envelope.resource, envelope.eventType));

@@ -1,4 +1,5 @@
 #include "fhir/feedevent.h"
+#include "base/text.h"
 
 #include "fhir/fhirenvelope.h"
 #include "fhir/fhirsummary.h"
@@ -11,7 +12,7 @@ FeedEvent FeedEvent::fromRecord(const KafkaRecord &record)
     event.partition = record.partition;
     event.offset = record.offset;
     try {
-        const auto envelope = FhirEnvelope::parse({record.value.constData(), size_t(record.value.size())});
+        const auto envelope = FhirEnvelope::parse(Text::view(record.value));
         event.resourceType = QString::fromStdString(envelope.resourceType);
         event.patientId = QString::fromStdString(envelope.patientId);
         event.summary = QString::fromStdString(summarizeResource(envelope.resource, envelope.eventType));

@@ -15,18 +15,18 @@ bool isAbsoluteUrl(std::string_view reference)
 
 } // namespace
 
-std::string patientIdOfReference(std::string_view reference)
+std::string idOfReference(std::string_view reference, std::string_view resourceType)
 {
-    // A versioned reference "Patient/1/_history/2" names the same patient.
+    // A versioned reference "Patient/1/_history/2" names the same resource.
     if (const auto history = reference.find("/_history/"); history != std::string_view::npos)
         reference = reference.substr(0, history);
 
-    constexpr std::string_view prefix = "Patient/";
+    const std::string prefix = std::string(resourceType) + '/';
     std::string_view id;
     if (reference.starts_with(prefix)) {
         id = reference.substr(prefix.size());
     } else if (isAbsoluteUrl(reference)) {
-        const auto at = reference.rfind("/Patient/");
+        const auto at = reference.rfind('/' + prefix);
         if (at == std::string_view::npos)
             return {};
         id = reference.substr(at + 1 + prefix.size());
@@ -36,6 +36,11 @@ std::string patientIdOfReference(std::string_view reference)
     if (id.empty() || id.find('/') != std::string_view::npos)
         return {};
     return std::string(id);
+}
+
+std::string patientIdOfReference(std::string_view reference)
+{
+    return idOfReference(reference, "Patient");
 }
 
 std::string patientIdOfResource(const nlohmann::json &resource)

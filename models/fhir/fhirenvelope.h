@@ -39,5 +39,9 @@ struct FhirEnvelope {
 // Contained ("#…") and Group references do not count. Empty when none applies.
 std::string patientIdOfResource(const nlohmann::json &resource);
 
+// The id in "{resourceType}/{id}" or an absolute URL ending in "/{resourceType}/{id}", without
+// a version ("/_history/…"); empty for any other reference.
+std::string idOfReference(std::string_view reference, std::string_view resourceType);
+
 // The id in a reference to a Patient, or empty.
 std::string patientIdOfReference(std::string_view reference);

@@ -1,4 +1,5 @@
 #include "items/schematreemodel.h"
+#include "base/text.h"
 
 #include <QFont>
 
@@ -33,8 +34,6 @@ struct SchemaTreeModel::Node {
 
 namespace {
 
-QString qs(const std::string &text) { return QString::fromStdString(text); }
-
 using Node = SchemaTreeModel::Node;
 
 void expand(Node *node, const AvroType &type, std::set<const AvroType *> &onPath);
@@ -46,9 +45,9 @@ std::unique_ptr<Node> makeNode(const QString &name, const QString &kind, const Q
     node->name = name;
     node->kind = kind;
     node->path = path;
-    node->type = qs(describeType(type));
+    node->type = Text::toQString(describeType(type));
     if (node->doc.isEmpty())
-        node->doc = qs(type.doc);
+        node->doc = Text::toQString(type.doc);
     expand(node.get(), type, onPath);
     return node;
 }
@@ -63,11 +62,11 @@ void expand(Node *node, const AvroType &type, std::set<const AvroType *> &onPath
     switch (type.kind) {
     case AvroKind::Record:
         for (const AvroField &field : type.fields) {
-            auto child = makeNode(qs(field.name), QStringLiteral("field"), prefix + qs(field.name), *field.type, onPath);
+            auto child = makeNode(Text::toQString(field.name), QStringLiteral("field"), prefix + Text::toQString(field.name), *field.type, onPath);
             if (field.defaultValue)
-                child->defaultValue = qs(field.defaultValue->dump());
+                child->defaultValue = Text::toQString(field.defaultValue->dump());
             if (!field.doc.empty())
-                child->doc = qs(field.doc);
+                child->doc = Text::toQString(field.doc);
             node->add(std::move(child));
         }
         break;
@@ -77,7 +76,7 @@ void expand(Node *node, const AvroType &type, std::set<const AvroType *> &onPath
             if (branch->kind == AvroKind::Null || (!branch->isNamed() && branch->kind != AvroKind::Array
                                                    && branch->kind != AvroKind::Map))
                 continue;
-            node->add(makeNode(qs(describeType(*branch)), QStringLiteral("branch"), node->path, *branch, onPath));
+            node->add(makeNode(Text::toQString(describeType(*branch)), QStringLiteral("branch"), node->path, *branch, onPath));
         }
         break;
     case AvroKind::Array:
@@ -91,7 +90,7 @@ void expand(Node *node, const AvroType &type, std::set<const AvroType *> &onPath
     case AvroKind::Enum:
         for (const std::string &symbol : type.symbols) {
             auto child = std::make_unique<Node>();
-            child->name = qs(symbol);
+            child->name = Text::toQString(symbol);
             child->kind = QStringLiteral("symbol");
             child->type = QStringLiteral("symbol");
             child->path = node->path;
@@ -119,7 +118,7 @@ void SchemaTreeModel::setSchema(const AvroSchema &schema)
     m_root = std::make_unique<Node>();
     std::set<const AvroType *> onPath;
     const AvroType &top = schema.root();
-    auto node = makeNode(qs(top.isNamed() ? top.fullName() : describeType(top)), QString::fromUtf8(avroKindName(top.kind)),
+    auto node = makeNode(Text::toQString(top.isNamed() ? top.fullName() : describeType(top)), QString::fromUtf8(avroKindName(top.kind)),
                          QString(), top, onPath);
     m_root->add(std::move(node));
     endResetModel();

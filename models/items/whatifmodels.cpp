@@ -1,4 +1,5 @@
 #include "items/whatifmodels.h"
+#include "base/text.h"
 
 #include <QBrush>
 #include <QColor>
@@ -10,12 +11,6 @@ QString limitText(const std::optional<double> &low, const std::optional<double> 
 {
     return QStringLiteral("%1 – %2").arg(low ? QString::number(*low) : QStringLiteral("·"),
                                          high ? QString::number(*high) : QStringLiteral("·"));
-}
-
-QString verdictText(Verdict verdict)
-{
-    const std::string_view name = verdictName(verdict);
-    return QString::fromUtf8(name.data(), qsizetype(name.size()));
 }
 
 } // namespace
@@ -137,8 +132,8 @@ QVariant WhatIfChangesModel::data(const QModelIndex &index, int role) const
         case Analyte: return change.analyte;
         case Value:
             return std::isnan(change.value) ? QString() : QStringLiteral("%1 %2").arg(change.value).arg(change.unit);
-        case LiveVerdict: return verdictText(change.live);
-        case CandidateVerdict: return verdictText(change.candidate);
+        case LiveVerdict: return Text::toQString(verdictName(change.live));
+        case CandidateVerdict: return Text::toQString(verdictName(change.candidate));
         case Source: return QStringLiteral("%1[%2]@%3").arg(change.topic).arg(change.partition).arg(change.offset);
         }
         return {};

@@ -1,4 +1,5 @@
 #include "replay/replayexport.h"
+#include "base/text.h"
 
 #include "fhir/fhirdatetime.h"
 #include "fhir/fhirenvelope.h"
@@ -53,7 +54,7 @@ Row rowOf(const KafkaRecord &record, bool includePatientIds)
     const QString key = QString::fromUtf8(record.key);
     row.key = includePatientIds ? key : maskedPatientId(key);
     try {
-        const FhirEnvelope envelope = FhirEnvelope::parse(std::string_view(record.value.constData(), size_t(record.value.size())));
+        const FhirEnvelope envelope = FhirEnvelope::parse(Text::view(record.value));
         const json &resource = envelope.resource;
         row.eventType = QString::fromStdString(envelope.eventType);
         row.resourceType = QString::fromStdString(envelope.resourceType);

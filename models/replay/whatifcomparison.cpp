@@ -1,4 +1,5 @@
 #include "replay/whatifcomparison.h"
+#include "base/text.h"
 
 #include "clinical/alert.h"
 #include "fhir/patientmask.h"
@@ -25,12 +26,6 @@ bool isEvaluated(Verdict verdict)
 QString optionalNumber(const std::optional<double> &value)
 {
     return value ? QString::number(*value) : QString();
-}
-
-QString verdictText(Verdict verdict)
-{
-    const std::string_view name = verdictName(verdict);
-    return QString::fromUtf8(name.data(), qsizetype(name.size()));
 }
 
 QString instant(qint64 ms)
@@ -263,7 +258,7 @@ QByteArray WhatIfComparison::toCsv() const
             {change.kind == WhatIfChange::Kind::Added ? QStringLiteral("added") : QStringLiteral("removed"),
              instant(change.timestampMs), change.patient, change.analyte,
              std::isnan(change.value) ? QString() : QString::number(change.value), change.unit,
-             verdictText(change.live), verdictText(change.candidate), change.topic, QString::number(change.partition),
+             Text::toQString(verdictName(change.live)), Text::toQString(verdictName(change.candidate)), change.topic, QString::number(change.partition),
              QString::number(change.offset)});
     }
     if (m_changesLeftOut > 0)

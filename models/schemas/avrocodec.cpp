@@ -1,4 +1,5 @@
 #include "schemas/avrocodec.h"
+#include "base/text.h"
 
 #include "schemas/avroschema.h"
 
@@ -109,14 +110,14 @@ void check(int rc, const std::string &path, const char *what)
 
 std::string latin1(const std::string &utf8)
 {
-    const QByteArray bytes = QString::fromUtf8(utf8.data(), qsizetype(utf8.size())).toLatin1();
-    return std::string(bytes.constData(), std::size_t(bytes.size()));
+    const QByteArray bytes = Text::toQString(utf8).toLatin1();
+    return Text::toStdString(bytes);
 }
 
 std::string utf8FromLatin1(const char *data, std::size_t size)
 {
     const QByteArray bytes = QString::fromLatin1(data, qsizetype(size)).toUtf8();
-    return std::string(bytes.constData(), std::size_t(bytes.size()));
+    return Text::toStdString(bytes);
 }
 
 void fill(const AvroType &type, const Json &json, avro_value_t *value, const std::string &path)
@@ -227,7 +228,7 @@ Json read(const AvroType &type, avro_value_t *value, const std::string &path)
         check(avro_value_get_string(value, &s, &size), path, "string");
         std::string text(s, size ? size - 1 : 0);
         // Invalid UTF-8 cannot become JSON text; say so rather than fail later.
-        if (QString::fromUtf8(text.data(), qsizetype(text.size())).toUtf8().size() != qsizetype(text.size()))
+        if (Text::toQString(text).toUtf8().size() != qsizetype(text.size()))
             throw AvroCodecError('`' + path + "`: string is not valid UTF-8");
         return text;
     }

@@ -1,4 +1,5 @@
 #include "schemas/schemaenforcer.h"
+#include "base/text.h"
 
 #include "fhir/fhirdatetime.h"
 #include "schemas/avrocodec.h"
@@ -183,13 +184,13 @@ std::shared_ptr<const SchemaEnforcer> SchemaEnforcer::bundled()
 
 bool SchemaEnforcer::covers(std::string_view topic) const
 {
-    return m_catalog.find(SchemaCatalog::valueSubject(QString::fromUtf8(topic.data(), qsizetype(topic.size()))));
+    return m_catalog.find(SchemaCatalog::valueSubject(Text::toQString(topic)));
 }
 
 SchemaEnforcer::Projection SchemaEnforcer::project(std::string_view topic, std::string_view jsonValue) const
 {
     Projection projection;
-    const QString topicName = QString::fromUtf8(topic.data(), qsizetype(topic.size()));
+    const QString topicName = Text::toQString(topic);
     projection.entry = m_catalog.find(SchemaCatalog::valueSubject(topicName));
     if (!projection.entry)
         return projection;
@@ -244,7 +245,7 @@ std::optional<std::string> SchemaEnforcer::refusal(std::string_view topic, std::
 
 std::optional<std::string> SchemaEnforcer::wireFormatRefusal(std::string_view topic, std::string_view value) const
 {
-    const QString subject = SchemaCatalog::valueSubject(QString::fromUtf8(topic.data(), qsizetype(topic.size())));
+    const QString subject = SchemaCatalog::valueSubject(Text::toQString(topic));
     if (!m_catalog.find(subject))
         return std::nullopt;
     const auto lookup = [this](int id) -> std::optional<std::string> {

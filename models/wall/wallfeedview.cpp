@@ -1,4 +1,5 @@
 #include "wall/wallfeedview.h"
+#include "base/text.h"
 
 #include "wall/alertboard.h"
 #include "wall/unitcensus.h"
@@ -90,7 +91,7 @@ Alert WallFeedView::masked(const Alert &alert) const
 
 std::string WallFeedView::pseudonym(std::string_view id) const
 {
-    const QString text = QString::fromUtf8(id.data(), qsizetype(id.size()));
+    const QString text = Text::toQString(id);
     if (text.size() <= ShownIdTail)
         return std::string(id); // the label shows it whole anyway
     const QByteArray digest =

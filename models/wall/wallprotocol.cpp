@@ -1,4 +1,5 @@
 #include "wall/wallprotocol.h"
+#include "base/text.h"
 
 #include <QCryptographicHash>
 #include <QMetaType>
@@ -338,7 +339,7 @@ bool tokensMatch(std::string_view expected, std::string_view offered)
 {
     // Comparing digests keeps the time independent of the lengths as well as of the contents.
     const auto digest = [](std::string_view text) {
-        return QCryptographicHash::hash(QByteArrayView(text.data(), qsizetype(text.size())),
+        return QCryptographicHash::hash(Text::bytesView(text),
                                         QCryptographicHash::Sha256);
     };
     const QByteArray a = digest(expected);

@@ -21,6 +21,7 @@
 // -X sets a librdkafka property on the evaluator job and the alert reader (for experiments, e.g. -X debug=eos
 // with QT_LOGGING_RULES=vigil.kafka.debug=true). No moc needed here.
 #include "clinical/alert.h"
+#include "base/text.h"
 #include "client/clientconfig.h"
 #include "client/consumer.h"
 #include "clinical/criticalvalueevaluator.h"
@@ -76,11 +77,6 @@ const std::string AlertsTopic(Topics::CriticalAlerts);
 constexpr double EvaluatorGoal = 1'000'000.0; // records/s on one core
 constexpr double LatencyGoalMs = 10.0;        // p99, produce to alert visible
 constexpr int CriticalEvery = 10;             // one lab result in ten is a critical potassium
-
-QString qs(std::string_view text)
-{
-    return QString::fromUtf8(text.data(), qsizetype(text.size()));
-}
 
 std::int64_t nowNs()
 {
@@ -367,11 +363,11 @@ public:
     // Starts the job and the alert reader, then waits until a critical result comes out as an alert.
     bool start(QString &error)
     {
-        const QString group = QStringLiteral("bench-evaluator-%1").arg(qs(m_runId));
+        const QString group = QStringLiteral("bench-evaluator-%1").arg(Text::toQString(m_runId));
         try {
             startGroupAtEnd(group); // a real broker may hold results from earlier runs: evaluate only new ones
         } catch (const std::exception &e) {
-            error = QStringLiteral("cannot set the job's group to the end of %1: %2").arg(qs(LabsTopic), QString::fromUtf8(e.what()));
+            error = QStringLiteral("cannot set the job's group to the end of %1: %2").arg(Text::toQString(LabsTopic), QString::fromUtf8(e.what()));
             return false;
         }
 
@@ -550,7 +546,7 @@ private:
     void readAlerts()
     {
         ClientConfig config = m_config;
-        config.set(QStringLiteral("group.id"), QStringLiteral("bench-alert-reader-%1").arg(qs(m_runId)));
+        config.set(QStringLiteral("group.id"), QStringLiteral("bench-alert-reader-%1").arg(Text::toQString(m_runId)));
         config.set(QStringLiteral("isolation.level"), QStringLiteral("read_committed"));
         config.set(QStringLiteral("auto.offset.reset"), QStringLiteral("latest"));
         config.set(QStringLiteral("enable.auto.commit"), QStringLiteral("false"));
@@ -558,7 +554,7 @@ private:
             config.setAssignment(assignment);
         try {
             Consumer consumer(config);
-            consumer.subscribe({qs(AlertsTopic)});
+            consumer.subscribe({Text::toQString(AlertsTopic)});
             const std::string prefix = m_runId + "-";
             while (!m_stopReader) {
                 RdMessagePtr message = consumer.poll(50);
@@ -751,7 +747,7 @@ ConsumeRate consumeWithVigil(const QString &bootstrap, const std::string &topic,
             const auto before = Clock::now();
             const RecordSource source{topic, record.partition, record.offset};
             const Evaluation evaluation = evaluator->evaluate(
-                std::string_view(record.value.constData(), std::size_t(record.value.size())), source, now);
+                Text::view(record.value), source, now);
             result.alerts += evaluation.alerts.size();
             result.evaluateSeconds += std::chrono::duration<double>(Clock::now() - before).count();
         }
@@ -886,7 +882,7 @@ void measureConsumeRates(const std::string &cluster, const QString &bootstrap, c
 
     // kcat, piped into wc: its lines are records, its bytes the values plus newlines.
     auto runKcat = [&](const QStringList &extra) {
-        QString command = QStringLiteral("set -o pipefail; kcat -C -b '%1' -t '%2' -o beginning -e -q").arg(bootstrap, qs(topic));
+        QString command = QStringLiteral("set -o pipefail; kcat -C -b '%1' -t '%2' -o beginning -e -q").arg(bootstrap, Text::toQString(topic));
         for (const QString &assignment : extra)
             command += QStringLiteral(" -X '%1'").arg(assignment);
         command += QStringLiteral(" | wc -lc");
@@ -947,7 +943,7 @@ void measureConsumeRates(const std::string &cluster, const QString &bootstrap, c
     } else {
         const ProcessRun run = runProcess(QStringLiteral("/usr/bin/python3"),
                                           {pythonScript, QStringLiteral("--bootstrap"), bootstrap,
-                                           QStringLiteral("--topic"), qs(topic)},
+                                           QStringLiteral("--topic"), Text::toQString(topic)},
                                           150'000);
         const QJsonObject figures = QJsonDocument::fromJson(run.output.toUtf8()).object();
         if (run.ok && !figures.isEmpty()) {

@@ -3,6 +3,7 @@
 // What the cross-cluster integration tests share: the cluster under test (the embedded one, or the
 // real broker of the RealKafka ctest fixture), client configs, watermarks, and reading to the end.
 #include "client/consumer.h"
+#include "base/text.h"
 #include "client/embeddedcluster.h"
 #include "client/kafkaerror.h"
 #include "client/producer.h"
@@ -102,7 +103,7 @@ public:
                 // Created is not yet led: wait for every partition's leader.
                 Producer client(config());
                 for (const auto &spec : Topics::recommendedLayout())
-                    waitForTopic(client.handle(), QString::fromUtf8(spec.name.data(), qsizetype(spec.name.size())));
+                    waitForTopic(client.handle(), Text::toQString(spec.name));
             } catch (const std::exception &e) {
                 return QString::fromUtf8(e.what());
             }

@@ -4,6 +4,7 @@
 // running without spinning. Rows on the embedded cluster and on the real broker of the RealKafka
 // fixture; the topics are this run's own (EvaluatorTopics), so other tests' records never mix in.
 #include "clustertesting.h"
+#include "base/text.h"
 
 #include "clinical/criticalvalueevaluator.h"
 #include "jobs/evaluatorjob.h"
@@ -143,7 +144,7 @@ private Q_SLOTS:
             config.set("message.max.bytes", "2000000"); // librdkafka's own default would refuse the first
             Producer producer(config);
             for (const auto &[k, v] : inputs)
-                producer.produce(run.input.toStdString(), {k.constData(), size_t(k.size())}, {v.constData(), size_t(v.size())});
+                producer.produce(run.input.toStdString(), Text::view(k), Text::view(v));
             QCOMPARE(producer.flush(30'000), 0);
             QCOMPARE(producer.deliveries().failed, 0);
         }
@@ -154,7 +155,7 @@ private Q_SLOTS:
         {
             Producer producer(cluster.config());
             const QByteArray last = potassium("after", QString::fromUtf8(key), 7.0);
-            producer.produce(run.input.toStdString(), {key.constData(), size_t(key.size())}, {last.constData(), size_t(last.size())});
+            producer.produce(run.input.toStdString(), Text::view(key), Text::view(last));
             QCOMPARE(producer.flush(10'000), 0);
         }
         QTRY_COMPARE_WITH_TIMEOUT(evaluator.evaluated(), int(inputs.size()) + 1, 60'000);
@@ -227,7 +228,7 @@ private Q_SLOTS:
         {
             Producer producer(cluster.config());
             for (const auto &v : values)
-                producer.produce(run.input.toStdString(), {key.constData(), size_t(key.size())}, {v.constData(), size_t(v.size())});
+                producer.produce(run.input.toStdString(), Text::view(key), Text::view(v));
             QCOMPARE(producer.flush(10'000), 0);
         }
         RunningEvaluator evaluator(settingsFor(cluster, run));
@@ -280,7 +281,7 @@ private Q_SLOTS:
                 Producer fencer(fencing);
                 fencer.initTransactions(30'000);
             }
-            producer.produce(std::string(Topics::LabResults), "fence", {result.constData(), size_t(result.size())});
+            producer.produce(std::string(Topics::LabResults), "fence", Text::view(result));
             producer.flush(5000);
             evaluator.waitForFinished(2000);
         }
@@ -311,8 +312,8 @@ private Q_SLOTS:
             for (int i = 0; i < Results; ++i) {
                 const QByteArray patient = "patient-outage-" + QByteArray::number(i % 64); // spread: the mock keeps ~5 MB a partition
                 const QByteArray value = potassium(QStringLiteral("outage-%1").arg(i), QString::fromUtf8(patient), 6.9);
-                producer.produce(std::string(Topics::LabResults), {patient.constData(), size_t(patient.size())},
-                                 {value.constData(), size_t(value.size())});
+                producer.produce(std::string(Topics::LabResults), Text::view(patient),
+                                 Text::view(value));
             }
             QCOMPARE(producer.flush(30'000), 0);
         }

@@ -2,6 +2,7 @@
 // Avro C), through Kafka and back, on the embedded cluster and on the real broker; and the clear
 // errors for values that are not what they claim.
 #include "schemas/avrocodec.h"
+#include "base/text.h"
 #include "clustertesting.h"
 #include "simulator/hospitalsimulator.h"
 #include "schemas/schemacatalog.h"
@@ -56,7 +57,7 @@ private slots:
         const std::string good = AvroCodec::encode(entry->id, entry->schemaText.toStdString(),
                                                    nlohmann::json::parse(R"({"event_type":"admission","resource_type":"Encounter",
             "resource_id":"e1","patient_id":"p1","location":"4 West","timestamp":1795000000000,"fhir_resource":"{}"})"));
-        const QByteArray wire(good.data(), qsizetype(good.size()));
+        const QByteArray wire = Text::toBytes(good);
         QTest::newRow("JSON, not Avro") << QByteArray(R"({"resourceType":"Patient"})")
                                         << "not the Confluent wire format (first byte 0x7b, expected 0x00)";
         QTest::newRow("empty") << QByteArray() << "empty value";
@@ -76,7 +77,7 @@ private slots:
         QFETCH(QByteArray, bytes);
         QFETCH(QString, error);
         try {
-            AvroCodec::decode(std::string_view(bytes.constData(), std::size_t(bytes.size())), lookup());
+            AvroCodec::decode(Text::view(bytes), lookup());
             QFAIL("decoded bytes that are not a valid value");
         } catch (const AvroCodecError &e) {
             QVERIFY2(QString::fromUtf8(e.what()).contains(error), e.what());
@@ -174,7 +175,7 @@ private slots:
             expected.insert(std::to_string(s.id) + ' ' + s.datum.dump());
         QSet<int> ids;
         for (const KafkaRecord &record : read.records) {
-            const auto decoded = AvroCodec::decode(std::string_view(record.value.constData(), std::size_t(record.value.size())),
+            const auto decoded = AvroCodec::decode(Text::view(record.value),
                                                    lookup());
             ids.insert(decoded.schemaId);
             // Decoding fills fields the sender left out with their defaults (null): compare what was sent.

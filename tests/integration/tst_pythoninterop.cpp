@@ -9,6 +9,7 @@
 //
 // Without python3-confluent-kafka the test skips, or fails when CI=true.
 #include "clustertesting.h"
+#include "base/text.h"
 #include "client/consumer.h"
 #include "client/embeddedcluster.h"
 #include "fhir/fhirenvelope.h"
@@ -160,7 +161,7 @@ class TestPythonInterop final : public QObject {
             ++records;
             FhirEnvelope envelope;
             try {
-                envelope = FhirEnvelope::parse(std::string_view(record.value.constData(), size_t(record.value.size())));
+                envelope = FhirEnvelope::parse(Text::view(record.value));
             } catch (const EnvelopeError &e) {
                 QFAIL(qPrintable(QStringLiteral("%1 does not parse (%2): %3")
                                      .arg(where, QString::fromStdString(e.reason()), QString::fromUtf8(e.what()))));

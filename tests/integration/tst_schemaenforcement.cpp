@@ -4,6 +4,7 @@
 // (`ward_code`, no default), so the refusal path is certain; what is refused must not reach Kafka and
 // must say why. The checks themselves (which field, which words) are tst_schemaenforcer's.
 #include "clinical/alert.h"
+#include "base/text.h"
 #include "clustertesting.h"
 #include "jobs/evaluatorjob.h"
 #include "jobs/alertpublisher.h"
@@ -22,10 +23,10 @@ using namespace ClusterTesting;
 
 namespace {
 
-const QString Adt = QString::fromUtf8(Topics::Adt.data(), qsizetype(Topics::Adt.size()));
-const QString Labs = QString::fromUtf8(Topics::LabResults.data(), qsizetype(Topics::LabResults.size()));
-const QString Alerts = QString::fromUtf8(Topics::CriticalAlerts.data(), qsizetype(Topics::CriticalAlerts.size()));
-const QString DeadLetters = QString::fromUtf8(Topics::DeadLetters.data(), qsizetype(Topics::DeadLetters.size()));
+const QString Adt = Text::toQString(Topics::Adt);
+const QString Labs = Text::toQString(Topics::LabResults);
+const QString Alerts = Text::toQString(Topics::CriticalAlerts);
+const QString DeadLetters = Text::toQString(Topics::DeadLetters);
 
 QString schemaDirectory()
 {

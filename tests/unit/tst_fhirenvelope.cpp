@@ -1,4 +1,5 @@
 #include "fhir/fhirenvelope.h"
+#include "base/text.h"
 
 #include <QtTest>
 
@@ -64,6 +65,14 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(patientIdOfReference(reference.toStdString())), patientId);
     }
 
+    void encounterReferencesFollowTheSameRules()
+    {
+        QCOMPARE(idOfReference("Encounter/enc-1/_history/3", "Encounter"), "enc-1");
+        QCOMPARE(idOfReference("https://x.org/fhir/Encounter/enc-2", "Encounter"), "enc-2");
+        QCOMPARE(idOfReference("Patient/enc-1", "Encounter"), "");
+        QCOMPARE(idOfReference("x.org/Encounter/enc-3", "Encounter"), "");
+    }
+
     void noPatientGivesAnEmptyId()
     {
         QVERIFY(FhirEnvelope::parse(R"({"resourceType":"Observation","status":"final"})").patientId.empty());
@@ -88,7 +97,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, bytes);
         QFETCH(QString, reason);
         try {
-            FhirEnvelope::parse({bytes.constData(), size_t(bytes.size())});
+            FhirEnvelope::parse(Text::view(bytes));
             QFAIL("parse accepted bad input");
         } catch (const EnvelopeError &error) {
             QCOMPARE(QString::fromStdString(error.reason()), reason);
