@@ -21,6 +21,12 @@ void ClientConfig::set(const QString &key, const QString &value)
     m_properties.append({key, value});
 }
 
+void ClientConfig::setDefault(const QString &key, const QString &value)
+{
+    if (!contains(key))
+        set(key, value);
+}
+
 void ClientConfig::setAssignment(const QString &assignment)
 {
     const qsizetype equals = assignment.indexOf(u'=');

@@ -21,6 +21,8 @@ public:
 class ClientConfig {
 public:
     void set(const QString &key, const QString &value);
+    // Sets key unless the user gave it: Vigil's defaults, the user's to override with -X.
+    void setDefault(const QString &key, const QString &value);
     // "key=value", as kcat's -X takes it.
     void setAssignment(const QString &assignment);
     // Java-style properties: key=value or key: value, '#' and '!' comments, '\' continues a line.

@@ -1,5 +1,6 @@
 #include "client/consumerworker.h"
 
+#include "client/clientroles.h"
 #include "client/consumer.h"
 #include "client/kafkaerror.h"
 
@@ -12,33 +13,14 @@ ConsumerWorker::ConsumerWorker(ConsumerSettings settings, QObject *parent)
 
 ConsumerWorker::~ConsumerWorker() = default;
 
-void ConsumerWorker::start()
+void ConsumerWorker::open()
 {
-    ClientConfig config = m_settings.config;
-    config.set(QStringLiteral("group.id"), m_settings.groupId);
-    config.set(QStringLiteral("enable.auto.commit"), QStringLiteral("false"));
-    if (!config.contains(QStringLiteral("auto.offset.reset")))
-        config.set(QStringLiteral("auto.offset.reset"), m_settings.offsetReset);
-    if (!config.contains(QStringLiteral("statistics.interval.ms")))
-        config.set(QStringLiteral("statistics.interval.ms"), QStringLiteral("1000"));
-    if (!config.contains(QStringLiteral("client.id")))
-        config.set(QStringLiteral("client.id"), m_settings.groupId);
-    try {
-        m_consumer = std::make_unique<Consumer>(config);
-        m_consumer->callbacks().onError = [this](const ClientError &error) { reportError(error); };
-        m_consumer->callbacks().onStatistics = [this](const ClientStatistics &stats) {
-            Q_EMIT statisticsUpdated(stats);
-        };
-        m_consumer->subscribe(m_settings.topics);
-    } catch (const KafkaException &error) {
-        m_consumer.reset();
-        Q_EMIT errorOccurred(error.error());
-        return;
-    } catch (const ConfigError &error) {
-        m_consumer.reset();
-        Q_EMIT errorOccurred({RD_KAFKA_RESP_ERR__INVALID_ARG, QString::fromUtf8(error.what()), true, false});
-        return;
-    }
+    ClientConfig config = ClientRoles::groupReader(m_settings.config, m_settings.groupId, m_settings.groupId);
+    config.setDefault(QStringLiteral("auto.offset.reset"), m_settings.offsetReset);
+    m_consumer = std::make_unique<Consumer>(config);
+    m_consumer->callbacks().onError = [this](const ClientError &error) { reportError(error); };
+    m_consumer->callbacks().onStatistics = [this](const ClientStatistics &stats) { Q_EMIT statisticsUpdated(stats); };
+    m_consumer->subscribe(m_settings.topics);
     QMetaObject::invokeMethod(this, &ConsumerWorker::pollBatch, Qt::QueuedConnection);
 }
 

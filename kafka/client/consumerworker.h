@@ -27,13 +27,11 @@ public:
     explicit ConsumerWorker(ConsumerSettings settings, QObject *parent = nullptr);
     ~ConsumerWorker() override;
 
-public Q_SLOTS:
-    void start() override;
-
 Q_SIGNALS:
     void recordsReady(const QList<KafkaRecord> &batch);
 
 protected:
+    void open() override;
     void releaseClients() override;
     // Called on the worker thread with each batch; the default emits recordsReady.
     virtual void deliver(QList<KafkaRecord> &&batch);

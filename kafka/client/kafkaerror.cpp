@@ -38,6 +38,21 @@ ClientError clientError(rd_kafka_error_t *raw, const QString &context)
     return error;
 }
 
+ClientError ClientErrors::refusedSetting(const QString &message)
+{
+    return {RD_KAFKA_RESP_ERR__INVALID_ARG, message, true, false};
+}
+
+ClientError ClientErrors::warning(const QString &message)
+{
+    return {RD_KAFKA_RESP_ERR__INVALID_ARG, message, false, false};
+}
+
+ClientError ClientErrors::retrying(const QString &message)
+{
+    return {RD_KAFKA_RESP_ERR__FAIL, message, false, true};
+}
+
 void throwIfError(rd_kafka_resp_err_t code, const QString &context)
 {
     if (code != RD_KAFKA_RESP_ERR_NO_ERROR)

@@ -3,17 +3,27 @@
 #include "base/clientstatus.h"
 
 #include <QObject>
+#include <QTimer>
 
 // A QObject that lives on its own QThread and owns librdkafka clients there (DESIGN.md rule 1).
 // start() runs when the thread starts; shutdown() closes and destroys the clients on that same
 // thread, then ends it. Results leave only through queued signals.
+//
+// start() runs open() under one guard. A setting that librdkafka or Vigil refuses (ConfigError)
+// will fail the same way every time: the worker reports it as fatal and stays stopped. A cluster
+// that did not answer (KafkaException that is not fatal) is reported, the clients are released,
+// and open() runs again after RetryFirstMs, doubling to RetryMaxMs, so a worker started before
+// its cluster begins work when the cluster comes, instead of staying idle for good.
 class KafkaWorker : public QObject {
     Q_OBJECT
 public:
-    using QObject::QObject;
+    static constexpr int RetryFirstMs = 2000;
+    static constexpr int RetryMaxMs = 10'000;
+
+    explicit KafkaWorker(QObject *parent = nullptr);
 
 public Q_SLOTS:
-    virtual void start() = 0;
+    void start();
     void shutdown();
 
 Q_SIGNALS:
@@ -21,6 +31,15 @@ Q_SIGNALS:
     void statisticsUpdated(const ClientStatistics &statistics);
 
 protected:
+    // Creates the clients and begins the work; throws on failure (see the class comment).
+    virtual void open() = 0;
     // Close and destroy every client, with deadlines; called on the worker's thread.
     virtual void releaseClients() = 0;
+    // open() failed with error; retryInMs is when it runs again, 0 when it never will. The
+    // default reports the error.
+    virtual void openFailed(const ClientError &error, int retryInMs);
+
+private:
+    QTimer m_reopen;
+    int m_reopenMs = 0;
 };

@@ -28,8 +28,10 @@ ClientStatistics parseStatistics(std::string_view text)
         const auto source = broker.value("source", std::string());
         if (broker.value("nodeid", -1) < 0 || source == "logical" || source == "internal")
             continue;
+        const auto state = broker.value("state", std::string());
+        stats.brokerStates.append({broker.value("nodeid", -1), QString::fromStdString(state)});
         ++stats.brokersTotal;
-        if (broker.value("state", std::string()) == "UP")
+        if (state == "UP")
             ++stats.brokersUp;
         stats.transportErrors += broker.value("txerrs", qint64(0)) + broker.value("rxerrs", qint64(0))
                                  + broker.value("req_timeouts", qint64(0));

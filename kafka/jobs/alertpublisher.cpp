@@ -1,6 +1,7 @@
 #include "jobs/alertpublisher.h"
 
 #include "jobs/evaluatorjob.h"
+#include "client/clientroles.h"
 #include "client/kafkaerror.h"
 #include "client/producer.h"
 #include "schemas/schemaenforcer.h"
@@ -22,19 +23,13 @@ AlertPublisher::AlertPublisher(ClientConfig config, std::shared_ptr<const Schema
 
 AlertPublisher::~AlertPublisher() = default;
 
-void AlertPublisher::start()
+void AlertPublisher::open()
 {
-    ClientConfig config = m_config;
-    config.set(QStringLiteral("enable.idempotence"), QStringLiteral("true"));
-    config.set(QStringLiteral("acks"), QStringLiteral("all"));
+    ClientConfig config = ClientRoles::producer(m_config, QStringLiteral("vigil-acknowledgements"));
     config.set(QStringLiteral("linger.ms"), QStringLiteral("0"));
     config.set(QStringLiteral("message.timeout.ms"), QString::number(DeliveryTimeoutMs));
-    try {
-        m_producer = std::make_unique<Producer>(config);
-        m_producer->callbacks().onError = [this](const ClientError &error) { Q_EMIT errorOccurred(error); };
-    } catch (const std::exception &error) {
-        Q_EMIT errorOccurred({RD_KAFKA_RESP_ERR__INVALID_ARG, QString::fromUtf8(error.what()), true, false});
-    }
+    m_producer = std::make_unique<Producer>(config);
+    m_producer->callbacks().onError = [this](const ClientError &error) { Q_EMIT errorOccurred(error); };
 }
 
 void AlertPublisher::publish(const Alert &alert)

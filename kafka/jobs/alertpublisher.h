@@ -25,13 +25,13 @@ public:
     ~AlertPublisher() override;
 
 public Q_SLOTS:
-    void start() override;
     void publish(const Alert &alert);
 
 Q_SIGNALS:
     void published(const QString &alertId, bool ok, const QString &error);
 
 protected:
+    void open() override;
     void releaseClients() override;
 
 private:

@@ -1,8 +1,9 @@
 #include "jobs/clusterinspector.h"
 
+#include "client/clientroles.h"
 #include "client/consumer.h"
 #include "client/kafkaerror.h"
-#include "client/statisticsparser.h"
+#include "client/producer.h"
 #include "client/topicmetadata.h"
 #include "jobs/topicprovisioner.h"
 
@@ -11,9 +12,6 @@
 #include <QElapsedTimer>
 #include <QLoggingCategory>
 #include <QTimer>
-#include <QUuid>
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 
@@ -56,65 +54,26 @@ ClusterInspector::ClusterInspector(InspectorSettings settings, QObject *parent)
 
 ClusterInspector::~ClusterInspector() = default;
 
-int ClusterInspector::statisticsCallback(rd_kafka_t *, char *json, size_t length, void *opaque)
+void ClusterInspector::open()
 {
-    try {
-        static_cast<ClusterInspector *>(opaque)->onStatistics(json, length);
-    } catch (...) {
-        // Statistics are informational; a malformed one is skipped, never thrown into C.
+    ClientConfig admin = m_settings.config;
+    admin.setDefault(QStringLiteral("statistics.interval.ms"), QStringLiteral("500")); // the brokers' states, soon
+    m_admin = std::make_unique<Producer>(ClientRoles::adminClient(admin, QStringLiteral("vigil-inspector")));
+    m_admin->callbacks().onError = [this](const ClientError &error) { Q_EMIT errorOccurred(error); };
+    m_admin->callbacks().onStatistics = [this](const ClientStatistics &statistics) {
+        for (const auto &[id, state] : statistics.brokerStates)
+            m_brokerStates.insert(id, state);
+        Q_EMIT statisticsUpdated(statistics);
+    };
+    ClientConfig peek = ClientRoles::assignOnlyReader(m_settings.config, QStringLiteral("vigil-inspector-peek"));
+    peek.set(QStringLiteral("fetch.wait.max.ms"), QStringLiteral("20"));
+    m_peek = std::make_unique<Consumer>(peek);
+
+    if (!m_timer) {
+        m_timer = new QTimer(this);
+        connect(m_timer, &QTimer::timeout, this, &ClusterInspector::refresh);
     }
-    return 0;
-}
-
-void ClusterInspector::onStatistics(const char *json, size_t length)
-{
-    const auto doc = nlohmann::json::parse(json, json + length);
-
-    if (const auto brokers = doc.find("brokers"); brokers != doc.end() && brokers->is_object()) {
-        for (const auto &broker : *brokers) {
-            const int id = broker.value("nodeid", -1);
-            if (id >= 0)
-                m_brokerStates.insert(id, QString::fromStdString(broker.value("state", std::string())));
-        }
-    }
-    Q_EMIT statisticsUpdated(parseStatistics({json, length}));
-}
-
-void ClusterInspector::start()
-{
-    try {
-        ClientConfig config = m_settings.config;
-        if (!config.contains(QStringLiteral("statistics.interval.ms")))
-            config.set(QStringLiteral("statistics.interval.ms"), QStringLiteral("500"));
-        config.set(QStringLiteral("client.id"), QStringLiteral("vigil-inspector"));
-        RdConfPtr conf = config.build();
-        rd_kafka_conf_set_opaque(conf.get(), this);
-        rd_kafka_conf_set_stats_cb(conf.get(), &ClusterInspector::statisticsCallback);
-        char errstr[512];
-        m_client.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr, sizeof errstr));
-        if (!m_client)
-            throw ConfigError(errstr);
-        conf.release();
-
-        ClientConfig peek = m_settings.config;
-        peek.set(QStringLiteral("group.id"), QStringLiteral("vigil-inspector-peek-") + QUuid::createUuid().toString(QUuid::Id128).left(8));
-        peek.set(QStringLiteral("enable.auto.commit"), QStringLiteral("false"));
-        peek.set(QStringLiteral("enable.auto.offset.store"), QStringLiteral("false"));
-        peek.set(QStringLiteral("fetch.wait.max.ms"), QStringLiteral("20"));
-        peek.set(QStringLiteral("client.id"), QStringLiteral("vigil-inspector-peek"));
-        m_peek = std::make_unique<Consumer>(peek);
-    } catch (const ConfigError &error) {
-        Q_EMIT errorOccurred({RD_KAFKA_RESP_ERR__INVALID_ARG, QString::fromUtf8(error.what()), true, false});
-        m_client.reset();
-        return;
-    } catch (const KafkaException &error) {
-        Q_EMIT errorOccurred(error.error());
-        m_client.reset();
-        return;
-    }
-    m_timer = new QTimer(this);
     m_timer->setInterval(m_settings.refreshMs);
-    connect(m_timer, &QTimer::timeout, this, &ClusterInspector::refresh);
     m_timer->start();
     QMetaObject::invokeMethod(this, &ClusterInspector::refresh, Qt::QueuedConnection);
 }
@@ -147,7 +106,7 @@ void ClusterInspector::releaseClients()
         m_peek->close(2000);
         m_peek.reset();
     }
-    m_client.reset();
+    m_admin.reset();
 }
 
 rd_kafka_event_t *ClusterInspector::awaitAdmin(rd_kafka_queue_t *queue)
@@ -158,13 +117,13 @@ rd_kafka_event_t *ClusterInspector::awaitAdmin(rd_kafka_queue_t *queue)
 
 void ClusterInspector::refresh()
 {
-    if (!m_client || m_refreshing)
+    if (!m_admin || m_refreshing)
         return;
     m_refreshing = true;
     const qint64 started = QDateTime::currentMSecsSinceEpoch();
     ClusterSnapshot snapshot;
     snapshot.bootstrap = m_settings.config.bootstrapServers();
-    rd_kafka_poll(m_client.get(), 0); // statistics: the brokers' connection states
+    m_admin->poll(0); // statistics: the brokers' connection states
     QElapsedTimer phase;
     phase.start();
     const auto timed = [&phase](const char *what) { qCDebug(lcInspector) << what << "took" << phase.restart() << "ms"; };
@@ -179,7 +138,7 @@ void ClusterInspector::refresh()
         }
         readWatermarks(snapshot, unresponsive);
         timed("watermarks");
-        rd_kafka_poll(m_client.get(), 0);
+        m_admin->poll(0);
         for (auto &broker : snapshot.brokers) {
             broker.state = m_brokerStates.value(broker.id, QStringLiteral("INIT"));
             // INIT: never needed yet, so not known to be down. Anything else but UP is a broken connection.
@@ -222,7 +181,7 @@ void ClusterInspector::refresh()
 void ClusterInspector::readMetadata(ClusterSnapshot &snapshot)
 {
     const rd_kafka_metadata_t *raw = nullptr;
-    throwIfError(rd_kafka_metadata(m_client.get(), 1, nullptr, &raw, m_settings.requestTimeoutMs), QStringLiteral("metadata"));
+    throwIfError(rd_kafka_metadata(m_admin->handle(), 1, nullptr, &raw, m_settings.requestTimeoutMs), QStringLiteral("metadata"));
     const RdMetadataPtr md(raw);
     snapshot.controllerId = -1;
     for (int b = 0; b < md->broker_cnt; ++b)
@@ -273,7 +232,7 @@ void ClusterInspector::readWatermarks(ClusterSnapshot &snapshot, QSet<int> &unre
         }
     }
     rd_kafka_resp_err_t highError = RD_KAFKA_RESP_ERR_NO_ERROR;
-    const auto highs = listOffsets(m_client.get(), asked, RD_KAFKA_OFFSET_END, m_settings.requestTimeoutMs, &highError);
+    const auto highs = listOffsets(m_admin->handle(), asked, RD_KAFKA_OFFSET_END, m_settings.requestTimeoutMs, &highError);
     // A leader that did not answer for one of its partitions is not asked again this refresh.
     QList<PartitionKey> answeredHigh;
     for (const auto &key : std::as_const(asked)) {
@@ -283,7 +242,7 @@ void ClusterInspector::readWatermarks(ClusterSnapshot &snapshot, QSet<int> &unre
             unresponsive.insert(leaders.value(key));
     }
     rd_kafka_resp_err_t lowError = RD_KAFKA_RESP_ERR_NO_ERROR;
-    const auto lows = listOffsets(m_client.get(), answeredHigh, RD_KAFKA_OFFSET_BEGINNING, m_settings.requestTimeoutMs, &lowError);
+    const auto lows = listOffsets(m_admin->handle(), answeredHigh, RD_KAFKA_OFFSET_BEGINNING, m_settings.requestTimeoutMs, &lowError);
 
     QSet<QString> present;
     for (auto &topic : snapshot.topics) {
@@ -354,11 +313,11 @@ void ClusterInspector::readConfigs(ClusterSnapshot &snapshot)
         snapshot.configsNote = QStringLiteral("no topics");
         return;
     }
-    RdQueuePtr queue(rd_kafka_queue_new(m_client.get()));
-    OptionsPtr options(rd_kafka_AdminOptions_new(m_client.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS));
+    RdQueuePtr queue(rd_kafka_queue_new(m_admin->handle()));
+    OptionsPtr options(rd_kafka_AdminOptions_new(m_admin->handle(), RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS));
     char errstr[256];
     rd_kafka_AdminOptions_set_request_timeout(options.get(), m_settings.requestTimeoutMs, errstr, sizeof errstr);
-    rd_kafka_DescribeConfigs(m_client.get(), resources.data(), resources.size(), options.get(), queue.get());
+    rd_kafka_DescribeConfigs(m_admin->handle(), resources.data(), resources.size(), options.get(), queue.get());
     rd_kafka_ConfigResource_destroy_array(resources.data(), resources.size());
     EventPtr event(awaitAdmin(queue.get()));
     if (!event || unsupported(rd_kafka_event_error(event.get()))) {
@@ -438,11 +397,11 @@ void ClusterInspector::readGroups(ClusterSnapshot &snapshot)
     if (m_refreshes < m_listRetryAt) {
         snapshot.groupsNote = m_listNote;
     } else {
-        RdQueuePtr queue(rd_kafka_queue_new(m_client.get()));
-        OptionsPtr options(rd_kafka_AdminOptions_new(m_client.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS));
+        RdQueuePtr queue(rd_kafka_queue_new(m_admin->handle()));
+        OptionsPtr options(rd_kafka_AdminOptions_new(m_admin->handle(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS));
         char errstr[256];
         rd_kafka_AdminOptions_set_request_timeout(options.get(), m_settings.requestTimeoutMs, errstr, sizeof errstr);
-        rd_kafka_ListConsumerGroups(m_client.get(), options.get(), queue.get());
+        rd_kafka_ListConsumerGroups(m_admin->handle(), options.get(), queue.get());
         EventPtr event(awaitAdmin(queue.get()));
         if (!event || unsupported(rd_kafka_event_error(event.get()))) {
             snapshot.groupsNote = m_listNote = notSupportedByThisCluster() + QStringLiteral(" (ListConsumerGroups unanswered)");
@@ -492,11 +451,11 @@ void ClusterInspector::readGroups(ClusterSnapshot &snapshot)
             names.push_back(id.toUtf8());
         for (const auto &n : names)
             pointers.push_back(n.constData());
-        RdQueuePtr queue(rd_kafka_queue_new(m_client.get()));
-        OptionsPtr options(rd_kafka_AdminOptions_new(m_client.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS));
+        RdQueuePtr queue(rd_kafka_queue_new(m_admin->handle()));
+        OptionsPtr options(rd_kafka_AdminOptions_new(m_admin->handle(), RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS));
         char errstr[256];
         rd_kafka_AdminOptions_set_request_timeout(options.get(), m_settings.requestTimeoutMs, errstr, sizeof errstr);
-        rd_kafka_DescribeConsumerGroups(m_client.get(), pointers.data(), pointers.size(), options.get(), queue.get());
+        rd_kafka_DescribeConsumerGroups(m_admin->handle(), pointers.data(), pointers.size(), options.get(), queue.get());
         EventPtr event(awaitAdmin(queue.get()));
         if (event && !rd_kafka_event_error(event.get())) {
             const auto *result = rd_kafka_event_DescribeConsumerGroups_result(event.get());
@@ -568,11 +527,11 @@ void ClusterInspector::readCommitted(ConsumerGroupInfo &group, const ClusterSnap
         return;
     const QByteArray id = group.id.toUtf8();
     rd_kafka_ListConsumerGroupOffsets_t *request = rd_kafka_ListConsumerGroupOffsets_new(id.constData(), list.get());
-    RdQueuePtr queue(rd_kafka_queue_new(m_client.get()));
-    OptionsPtr options(rd_kafka_AdminOptions_new(m_client.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS));
+    RdQueuePtr queue(rd_kafka_queue_new(m_admin->handle()));
+    OptionsPtr options(rd_kafka_AdminOptions_new(m_admin->handle(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS));
     char errstr[256];
     rd_kafka_AdminOptions_set_request_timeout(options.get(), m_settings.requestTimeoutMs, errstr, sizeof errstr);
-    rd_kafka_ListConsumerGroupOffsets(m_client.get(), &request, 1, options.get(), queue.get());
+    rd_kafka_ListConsumerGroupOffsets(m_admin->handle(), &request, 1, options.get(), queue.get());
     rd_kafka_ListConsumerGroupOffsets_destroy(request);
     EventPtr event(awaitAdmin(queue.get()));
     if (!event) {

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "client/clientconfig.h"
-#include "cluster/clustersnapshot.h"
 #include "client/kafkahandles.h"
 #include "client/kafkaworker.h"
+#include "cluster/clustersnapshot.h"
 
 #include <QHash>
 #include <QSet>
@@ -14,6 +14,7 @@
 
 class QTimer;
 class Consumer;
+class Producer;
 
 struct InspectorSettings {
     ClientConfig config;
@@ -34,7 +35,6 @@ public:
     ~ClusterInspector() override;
 
 public Q_SLOTS:
-    void start() override;
     void refresh();
     void setRefreshInterval(int ms);
     void addGroup(const QString &groupId);
@@ -45,6 +45,7 @@ Q_SIGNALS:
     void refreshIntervalChanged(int ms);
 
 protected:
+    void open() override;
     void releaseClients() override;
 
 private:
@@ -54,7 +55,6 @@ private:
     };
     using PartitionKey = QPair<QString, int>;
 
-    void onStatistics(const char *json, size_t length);
     void readMetadata(ClusterSnapshot &snapshot);
     void readWatermarks(ClusterSnapshot &snapshot, QSet<int> &unresponsive);
     void readConfigs(ClusterSnapshot &snapshot);
@@ -66,10 +66,8 @@ private:
     // Runs an admin request and waits for its result event, at most the request timeout.
     rd_kafka_event_t *awaitAdmin(rd_kafka_queue_t *queue);
 
-    static int statisticsCallback(rd_kafka_t *, char *json, size_t length, void *opaque);
-
     InspectorSettings m_settings;
-    RdKafkaPtr m_client;          // admin, metadata and watermark requests
+    std::unique_ptr<Producer> m_admin; // admin, metadata and watermark requests; never produces
     std::unique_ptr<Consumer> m_peek; // reads the next unconsumed record's timestamp; joins no group
     QTimer *m_timer = nullptr;
     QHash<int, QString> m_brokerStates;  // node id -> librdkafka state from statistics

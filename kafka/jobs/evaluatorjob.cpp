@@ -1,13 +1,14 @@
 #include "jobs/evaluatorjob.h"
-#include "base/text.h"
 
+#include "base/text.h"
+#include "base/topics.h"
+#include "client/clientroles.h"
 #include "client/consumer.h"
-#include "clinical/criticalvalueevaluator.h"
 #include "client/kafkaerror.h"
 #include "client/producer.h"
-#include "schemas/schemaenforcer.h"
 #include "client/topicmetadata.h"
-#include "base/topics.h"
+#include "clinical/criticalvalueevaluator.h"
+#include "schemas/schemaenforcer.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -126,6 +127,8 @@ bool lostGroupGeneration(int code)
 EvaluatorJob::EvaluatorJob(EvaluatorSettings settings, QObject *parent)
     : KafkaWorker(parent), m_settings(std::move(settings)), m_retry(this) // moves to the worker's thread with it
 {
+    m_retry.setSingleShot(true);
+    connect(&m_retry, &QTimer::timeout, this, &EvaluatorJob::evaluateBatch);
 }
 
 EvaluatorJob::~EvaluatorJob() = default;
@@ -139,73 +142,60 @@ int EvaluatorJob::partitionForPatient(const std::string &patientId, int partitio
     return int(hash % quint32(qMax(1, partitionCount)));
 }
 
-void EvaluatorJob::start()
+void EvaluatorJob::open()
 {
-    ClientConfig consumerConfig = m_settings.config;
-    consumerConfig.set(QStringLiteral("group.id"), m_settings.groupId);
-    consumerConfig.set(QStringLiteral("isolation.level"), QStringLiteral("read_committed"));
-    consumerConfig.set(QStringLiteral("enable.auto.commit"), QStringLiteral("false"));
+    ClientConfig consumerConfig = ClientRoles::groupReader(m_settings.config, m_settings.groupId,
+                                                           QStringLiteral("vigil-evaluator"));
     // A new group starts at the earliest retained offset: no result is ever skipped.
     consumerConfig.set(QStringLiteral("auto.offset.reset"), QStringLiteral("earliest"));
-    ClientConfig producerConfig = m_settings.config;
-    producerConfig.set(QStringLiteral("transactional.id"), m_settings.transactionalId);
-    producerConfig.set(QStringLiteral("enable.idempotence"), QStringLiteral("true"));
-    producerConfig.set(QStringLiteral("acks"), QStringLiteral("all"));
-    if (!producerConfig.contains(QStringLiteral("linger.ms")))
-        producerConfig.set(QStringLiteral("linger.ms"), QStringLiteral("0")); // the commit sends at once anyway
-    if (!producerConfig.contains(QStringLiteral("message.max.bytes")))
-        producerConfig.set(QStringLiteral("message.max.bytes"), QString::fromLatin1(ProducerMessageMaxBytes));
-
+    ClientConfig producerConfig = ClientRoles::transactionalProducer(m_settings.config, m_settings.transactionalId,
+                                                                     QStringLiteral("vigil-evaluator"));
+    producerConfig.setDefault(QStringLiteral("linger.ms"), QStringLiteral("0")); // the commit sends at once anyway
+    producerConfig.setDefault(QStringLiteral("message.max.bytes"), QString::fromLatin1(ProducerMessageMaxBytes));
     // Latency over request count (tests/bench/bench_pipeline): the embedded cluster holds an empty
     // fetch for the whole wait, 500 ms by default, and a real broker refuses a transaction begun
     // while the last one's markers are written, retried after retry.backoff.ms (100 ms by default).
     // Both stay the user's to override with -X.
-    if (!consumerConfig.contains(QStringLiteral("fetch.wait.max.ms")))
-        consumerConfig.set(QStringLiteral("fetch.wait.max.ms"), QStringLiteral("10"));
-    for (ClientConfig *config : {&consumerConfig, &producerConfig}) {
-        if (!config->contains(QStringLiteral("retry.backoff.ms")))
-            config->set(QStringLiteral("retry.backoff.ms"), QStringLiteral("10"));
-        if (!config->contains(QStringLiteral("statistics.interval.ms")))
-            config->set(QStringLiteral("statistics.interval.ms"), QStringLiteral("1000"));
-        if (!config->contains(QStringLiteral("client.id")))
-            config->set(QStringLiteral("client.id"), QStringLiteral("vigil-evaluator"));
-    }
+    consumerConfig.setDefault(QStringLiteral("fetch.wait.max.ms"), QStringLiteral("10"));
+    consumerConfig.setDefault(QStringLiteral("retry.backoff.ms"), QStringLiteral("10"));
+    producerConfig.setDefault(QStringLiteral("retry.backoff.ms"), QStringLiteral("10"));
 
-    m_retry.setSingleShot(true);
-    connect(&m_retry, &QTimer::timeout, this, &EvaluatorJob::evaluateBatch);
-    try {
-        EvaluatorOptions options;
-        options.lateHorizonMs = m_settings.lateHorizonMs;
-        m_evaluator = std::make_unique<CriticalValueEvaluator>(m_settings.thresholds, options);
-        m_producer = std::make_unique<Producer>(producerConfig);
-        m_producer->callbacks().onError = [this](const ClientError &error) {
-            if (!error.fatal)
-                warn(error);
-            else if (!m_fatalError)
-                m_fatalError = error;
-        };
-        m_producer->initTransactions(30'000);
-        m_consumer = std::make_unique<Consumer>(consumerConfig);
-        m_consumer->callbacks().onError = m_producer->callbacks().onError;
-        m_producer->callbacks().onStatistics = [this](const ClientStatistics &stats) { Q_EMIT statisticsUpdated(stats); };
-        m_consumer->callbacks().onStatistics = m_producer->callbacks().onStatistics;
-        const EvaluatorTopics &topics = m_settings.topics;
-        m_consumer->subscribe({QString::fromStdString(topics.input)});
-        m_alertPartitions = partitionCountOf(m_producer->handle(), topics.alerts, 10'000);
-        // Answered while the first batches run; until then every topic has Kafka's default limit.
-        m_limits.request(m_producer->handle(),
-                         {QString::fromStdString(topics.processed), QString::fromStdString(topics.alerts),
-                          QString::fromStdString(topics.deadLetters)},
-                         10'000);
-    } catch (const KafkaException &error) {
-        fail(error.error());
-        return;
-    } catch (const std::exception &error) {
-        fail(ClientError{RD_KAFKA_RESP_ERR__INVALID_ARG, QString::fromUtf8(error.what()), true, false});
-        return;
-    }
+    EvaluatorOptions options;
+    options.lateHorizonMs = m_settings.lateHorizonMs;
+    m_evaluator = std::make_unique<CriticalValueEvaluator>(m_settings.thresholds, options);
+    m_producer = std::make_unique<Producer>(producerConfig);
+    m_producer->callbacks().onError = [this](const ClientError &error) {
+        if (!error.fatal)
+            warn(error);
+        else if (!m_fatalError)
+            m_fatalError = error;
+    };
+    m_producer->initTransactions(30'000);
+    m_consumer = std::make_unique<Consumer>(consumerConfig);
+    m_consumer->callbacks().onError = m_producer->callbacks().onError;
+    m_producer->callbacks().onStatistics = [this](const ClientStatistics &stats) { Q_EMIT statisticsUpdated(stats); };
+    m_consumer->callbacks().onStatistics = m_producer->callbacks().onStatistics;
+    const EvaluatorTopics &topics = m_settings.topics;
+    m_consumer->subscribe({QString::fromStdString(topics.input)});
+    m_alertPartitions = partitionCountOf(m_producer->handle(), topics.alerts, 10'000);
+    // Answered while the first batches run; until then every topic has Kafka's default limit.
+    m_limits.request(m_producer->handle(),
+                     {QString::fromStdString(topics.processed), QString::fromStdString(topics.alerts),
+                      QString::fromStdString(topics.deadLetters)},
+                     10'000);
     setStatus(EvaluatorStatus::State::Running);
     QMetaObject::invokeMethod(this, &EvaluatorJob::evaluateBatch, Qt::QueuedConnection);
+}
+
+void EvaluatorJob::openFailed(const ClientError &error, int retryInMs)
+{
+    if (retryInMs == 0) {
+        fail(error);
+        return;
+    }
+    warn(error);
+    m_status.retryInMs = retryInMs;
+    setStatus(EvaluatorStatus::State::Retrying, error.message);
 }
 
 void EvaluatorJob::setThresholds(std::shared_ptr<const ThresholdSet> thresholds)
@@ -248,10 +238,9 @@ void EvaluatorJob::evaluateBatch()
     if (!m_consumer)
         return;
     if (m_limits.take() && !m_limits.note().isEmpty())
-        warn(ClientError{RD_KAFKA_RESP_ERR__INVALID_ARG,
-                         m_limits.note() + QStringLiteral(": records are checked against Kafka's default limit of %1 bytes")
-                                               .arg(TopicLimits::KafkaDefault),
-                         false, false});
+        warn(ClientErrors::warning(m_limits.note()
+                                   + QStringLiteral(": records are checked against Kafka's default limit of %1 bytes")
+                                         .arg(TopicLimits::KafkaDefault)));
     for (const QString &line : m_warnings.due(QDateTime::currentMSecsSinceEpoch()))
         qCWarning(lcEvaluator).noquote() << line;
     if (!m_held) {
@@ -395,8 +384,7 @@ void EvaluatorJob::attempt()
         } catch (const KafkaException &) {
         }
         ++m_status.abortedTransactions;
-        retryLater(ClientError{RD_KAFKA_RESP_ERR__FAIL, QStringLiteral("evaluator: %1").arg(QString::fromUtf8(exception.what())),
-                               false, true});
+        retryLater(ClientErrors::retrying(QStringLiteral("evaluator: %1").arg(QString::fromUtf8(exception.what()))));
     }
 }
 

@@ -64,7 +64,6 @@ public:
     static int partitionForPatient(const std::string &patientId, int partitionCount);
 
 public Q_SLOTS:
-    void start() override;
     // Takes effect between batches: a batch is evaluated under one set only.
     void setThresholds(std::shared_ptr<const ThresholdSet> thresholds);
 
@@ -73,7 +72,9 @@ Q_SIGNALS:
     void statusChanged(const EvaluatorStatus &status);
 
 protected:
+    void open() override;
     void releaseClients() override;
+    void openFailed(const ClientError &error, int retryInMs) override;
 
 private:
     // How an input leaves, one rung at a time down the ladder when a topic cannot take it.

@@ -1,13 +1,13 @@
 #include "jobs/messagebrowser.h"
 #include "base/text.h"
 
+#include "client/clientroles.h"
 #include "client/consumer.h"
 #include "client/kafkaerror.h"
 #include "client/producer.h"
 #include "client/topicmetadata.h"
 
 #include <QDeadlineTimer>
-#include <QUuid>
 
 #include <nlohmann/json.hpp>
 
@@ -19,15 +19,9 @@ namespace {
 
 ClientConfig browsingConfig(const BrowserSettings &settings, const char *role)
 {
-    ClientConfig config = settings.config;
-    // A group id librdkafka wants for a consumer, never joined (assign only) and never committed to.
-    config.set(QStringLiteral("group.id"), QStringLiteral("vigil-browser-") + QUuid::createUuid().toString(QUuid::Id128).left(8));
-    config.set(QStringLiteral("enable.auto.commit"), QStringLiteral("false"));
-    config.set(QStringLiteral("enable.auto.offset.store"), QStringLiteral("false"));
-    config.set(QStringLiteral("enable.partition.eof"), QStringLiteral("true"));
+    ClientConfig config = ClientRoles::assignOnlyReader(settings.config, QStringLiteral("vigil-browser-") + QLatin1String(role));
     config.set(QStringLiteral("auto.offset.reset"), QStringLiteral("earliest"));
     config.set(QStringLiteral("fetch.wait.max.ms"), QString::number(settings.fetchWaitMs));
-    config.set(QStringLiteral("client.id"), QStringLiteral("vigil-browser-") + QLatin1String(role));
     return config;
 }
 
@@ -76,14 +70,10 @@ MessageBrowser::MessageBrowser(BrowserSettings settings, QObject *parent) : Kafk
 
 MessageBrowser::~MessageBrowser() = default;
 
-void MessageBrowser::start()
+void MessageBrowser::open()
 {
-    try {
-        m_consumer = std::make_unique<Consumer>(browsingConfig(m_settings, "page"));
-        m_scanner = std::make_unique<Consumer>(browsingConfig(m_settings, "filter"));
-    } catch (const ConfigError &error) {
-        Q_EMIT errorOccurred({RD_KAFKA_RESP_ERR__INVALID_ARG, QString::fromUtf8(error.what()), true, false});
-    }
+    m_consumer = std::make_unique<Consumer>(browsingConfig(m_settings, "page"));
+    m_scanner = std::make_unique<Consumer>(browsingConfig(m_settings, "filter"));
 }
 
 void MessageBrowser::releaseClients()
@@ -442,8 +432,7 @@ void MessageBrowser::finishScan()
 Producer &MessageBrowser::producer()
 {
     if (!m_producer) {
-        ClientConfig config = m_settings.config;
-        config.set(QStringLiteral("client.id"), QStringLiteral("vigil-browser-producer"));
+        ClientConfig config = ClientRoles::producer(m_settings.config, QStringLiteral("vigil-browser-producer"));
         config.set(QStringLiteral("linger.ms"), QStringLiteral("0"));
         m_producer = std::make_unique<Producer>(config);
         auto counting = m_producer->callbacks().onDelivery;

@@ -46,7 +46,6 @@ public:
     }
 
 public Q_SLOTS:
-    void start() override;
     void browse(quint64 requestId, const BrowseRequest &request);
     void pageForward(quint64 requestId);
     void pageBackward(quint64 requestId);
@@ -63,6 +62,7 @@ Q_SIGNALS:
     void produced(const ProduceResult &result);
 
 protected:
+    void open() override;
     void releaseClients() override;
 
 private:

@@ -1,6 +1,7 @@
 #include "jobs/replaysession.h"
 #include "base/text.h"
 
+#include "client/clientroles.h"
 #include "client/consumer.h"
 #include "clinical/criticalvalueevaluator.h"
 #include "client/kafkaerror.h"
@@ -82,7 +83,7 @@ ReplaySession::~ReplaySession()
     releaseClients();
 }
 
-void ReplaySession::start()
+void ReplaySession::open()
 {
     m_clock.start();
     m_nowMs = QDateTime::currentMSecsSinceEpoch();
@@ -115,17 +116,10 @@ void ReplaySession::start()
         break;
     }
 
-    ClientConfig consumerConfig = m_config;
-    // A group.id because librdkafka's consumer wants one; the consumer is assigned partitions, so it
-    // never joins the group, and with nothing stored and nothing committed the group never has offsets.
-    consumerConfig.set(QStringLiteral("group.id"), m_groupId);
-    consumerConfig.set(QStringLiteral("enable.auto.commit"), QStringLiteral("false"));
-    consumerConfig.set(QStringLiteral("enable.auto.offset.store"), QStringLiteral("false"));
-    consumerConfig.set(QStringLiteral("isolation.level"), QStringLiteral("read_committed"));
-    consumerConfig.set(QStringLiteral("enable.partition.eof"), QStringLiteral("true"));
+    // The session's own group id, named in its result: assigned, never joined, never committed to.
+    ClientConfig consumerConfig = ClientRoles::assignOnlyReader(m_config, QStringLiteral("vigil-replay"), m_groupId);
     consumerConfig.set(QStringLiteral("auto.offset.reset"), QStringLiteral("earliest"));
-    if (!consumerConfig.contains(QStringLiteral("fetch.wait.max.ms")))
-        consumerConfig.set(QStringLiteral("fetch.wait.max.ms"), QStringLiteral("100"));
+    consumerConfig.setDefault(QStringLiteral("fetch.wait.max.ms"), QStringLiteral("100"));
 
     try {
         m_consumer = std::make_unique<Consumer>(consumerConfig);
@@ -274,12 +268,9 @@ void ReplaySession::openOutputs()
     case ReplayMode::Redrive: {
         if (m_request.dryRun)
             break;
-        ClientConfig producerConfig = m_config;
-        producerConfig.set(QStringLiteral("transactional.id"), QStringLiteral("vigil-replay-") + shortId());
-        producerConfig.set(QStringLiteral("enable.idempotence"), QStringLiteral("true"));
-        producerConfig.set(QStringLiteral("acks"), QStringLiteral("all"));
-        if (!producerConfig.contains(QStringLiteral("linger.ms")))
-            producerConfig.set(QStringLiteral("linger.ms"), QStringLiteral("5"));
+        ClientConfig producerConfig = ClientRoles::transactionalProducer(m_config, QStringLiteral("vigil-replay-") + shortId(),
+                                                                         QStringLiteral("vigil-replay"));
+        producerConfig.setDefault(QStringLiteral("linger.ms"), QStringLiteral("5"));
         m_producer = std::make_unique<Producer>(producerConfig);
         m_producer->callbacks().onError = m_consumer->callbacks().onError;
         m_producer->initTransactions(TransactionTimeoutMs);
@@ -679,6 +670,8 @@ void KafkaReplayControl::start(const ReplayRequest &request)
         Q_EMIT finished(refused);
         return;
     }
+    if (m_thread) // the last session's, told to stop when it finished: long ended by now
+        m_thread->stop(5000);
     auto *session = new ReplaySession(m_config, request, m_enforcer);
     m_session = session;
     connect(session, &ReplaySession::progressed, this, &ReplayControl::progressed);
@@ -695,11 +688,10 @@ void KafkaReplayControl::cancel()
 
 void KafkaReplayControl::sessionFinished(const ReplayResult &result)
 {
-    // The session released its clients before it said so: stopping its thread is quick.
+    // The session released its clients before it said so. Its thread is told to end and waited
+    // for only by the next start() or the destructor: the GUI thread never waits here.
     m_session = nullptr;
-    if (m_thread) {
-        m_thread->stop(5000);
-        m_thread.reset();
-    }
+    if (m_thread)
+        m_thread->requestStop();
     Q_EMIT finished(result);
 }

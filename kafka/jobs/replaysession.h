@@ -45,15 +45,13 @@ public:
     // The group.id the consumer carries (librdkafka wants one); it never joins it nor commits.
     const QString &groupId() const { return m_groupId; }
 
-public Q_SLOTS:
-    void start() override;
-
 Q_SIGNALS:
     void progressed(const ReplayProgress &progress);
     void comparisonUpdated(const WhatIfComparison &comparison);
     void finished(const ReplayResult &result);
 
 protected:
+    void open() override;
     void releaseClients() override;
 
 private:

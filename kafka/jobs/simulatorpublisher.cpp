@@ -1,6 +1,7 @@
 #include "jobs/simulatorpublisher.h"
 
 #include "simulator/hospitalsimulator.h"
+#include "client/clientroles.h"
 #include "client/kafkaerror.h"
 #include "client/producer.h"
 #include "schemas/schemaenforcer.h"
@@ -22,36 +23,20 @@ SimulatorPublisher::SimulatorPublisher(SimulatorSettings settings, QObject *pare
 
 SimulatorPublisher::~SimulatorPublisher() = default;
 
-void SimulatorPublisher::start()
+void SimulatorPublisher::open()
 {
-    ClientConfig config = m_settings.config;
-    config.set(QStringLiteral("enable.idempotence"), QStringLiteral("true"));
-    config.set(QStringLiteral("acks"), QStringLiteral("all"));
+    ClientConfig config = ClientRoles::transactionalProducer(
+        m_settings.config,
+        QStringLiteral("vigil-simulator-%1-%2").arg(m_settings.seed).arg(QCoreApplication::applicationPid()),
+        QStringLiteral("vigil-simulator"));
     config.set(QStringLiteral("compression.type"), QStringLiteral("lz4"));
-    config.set(QStringLiteral("transactional.id"),
-               QStringLiteral("vigil-simulator-%1-%2").arg(m_settings.seed).arg(QCoreApplication::applicationPid()));
-    if (!config.contains(QStringLiteral("linger.ms")))
-        config.set(QStringLiteral("linger.ms"), QStringLiteral("5"));
-    if (!config.contains(QStringLiteral("statistics.interval.ms")))
-        config.set(QStringLiteral("statistics.interval.ms"), QStringLiteral("1000"));
-    if (!config.contains(QStringLiteral("client.id")))
-        config.set(QStringLiteral("client.id"), QStringLiteral("vigil-simulator"));
+    config.setDefault(QStringLiteral("linger.ms"), QStringLiteral("5"));
 
-    try {
-        m_hospital = std::make_unique<HospitalSimulator>(m_settings.seed, m_settings.beds);
-        m_producer = std::make_unique<Producer>(config);
-        m_producer->callbacks().onError = [this](const ClientError &error) { Q_EMIT errorOccurred(error); };
-        m_producer->callbacks().onStatistics = [this](const ClientStatistics &stats) {
-            Q_EMIT statisticsUpdated(stats);
-        };
-        m_producer->initTransactions(30'000);
-    } catch (const KafkaException &error) {
-        fail(error.error());
-        return;
-    } catch (const ConfigError &error) {
-        fail({RD_KAFKA_RESP_ERR__INVALID_ARG, QString::fromUtf8(error.what()), true, false});
-        return;
-    }
+    m_hospital = std::make_unique<HospitalSimulator>(m_settings.seed, m_settings.beds);
+    m_producer = std::make_unique<Producer>(config);
+    m_producer->callbacks().onError = [this](const ClientError &error) { Q_EMIT errorOccurred(error); };
+    m_producer->callbacks().onStatistics = [this](const ClientStatistics &stats) { Q_EMIT statisticsUpdated(stats); };
+    m_producer->initTransactions(30'000);
 
     m_timer = new QTimer(this);
     m_timer->setTimerType(Qt::PreciseTimer);
@@ -91,10 +76,9 @@ void SimulatorPublisher::refuseInvalidEvents()
         return;
     m_pending.erase(refused, m_pending.end());
     m_counters.eventsRefused += count;
-    Q_EMIT errorOccurred({RD_KAFKA_RESP_ERR__INVALID_ARG,
-                          tr("simulator: %n event(s) not sent, their topic's schema refuses them: %1", nullptr, int(count))
-                              .arg(QString::fromStdString(firstRefusal)),
-                          false, false});
+    Q_EMIT errorOccurred(ClientErrors::warning(
+        tr("simulator: %n event(s) not sent, their topic's schema refuses them: %1", nullptr, int(count))
+            .arg(QString::fromStdString(firstRefusal))));
 }
 
 void SimulatorPublisher::tick()

@@ -43,13 +43,11 @@ public:
 
     static constexpr int TickMs = 50;
 
-public Q_SLOTS:
-    void start() override;
-
 Q_SIGNALS:
     void published(const SimulatorCounters &counters);
 
 protected:
+    void open() override;
     void releaseClients() override;
 
 private:

@@ -1,6 +1,7 @@
 #include "jobs/wallsource.h"
 #include "base/text.h"
 
+#include "client/clientroles.h"
 #include "client/consumer.h"
 #include "fhir/fhirenvelope.h"
 #include "client/kafkaerror.h"
@@ -10,8 +11,6 @@
 
 #include <QDateTime>
 #include <QDeadlineTimer>
-#include <QTimer>
-#include <QUuid>
 
 namespace {
 
@@ -19,7 +18,6 @@ constexpr int MaxBatchMs = 50;
 constexpr int MaxBatchRecords = 5000;
 constexpr int MetadataTimeoutMs = 5000;
 constexpr int ProbeTimeoutMs = 2000;
-constexpr int RetryStartMs = 2000;
 
 const std::string AlertsTopic(Topics::CriticalAlerts);
 const std::string AdtTopic(Topics::Adt);
@@ -35,24 +33,11 @@ WallSource::WallSource(WallSourceSettings settings, QObject *parent)
 
 WallSource::~WallSource() = default;
 
-void WallSource::start()
+void WallSource::open()
 {
-    ClientConfig config = m_settings.config;
-    // librdkafka wants a group id even for a consumer that only assigns; it is never joined or committed.
-    config.set(QStringLiteral("group.id"), QStringLiteral("vigil-wall-%1").arg(QUuid::createUuid().toString(QUuid::Id128)));
-    config.set(QStringLiteral("enable.auto.commit"), QStringLiteral("false"));
-    config.set(QStringLiteral("enable.auto.offset.store"), QStringLiteral("false"));
-    config.set(QStringLiteral("enable.partition.eof"), QStringLiteral("true"));
-    // Alerts are written in the evaluator's transactions: an aborted one must not reach the ward.
-    config.set(QStringLiteral("isolation.level"), QStringLiteral("read_committed"));
-    if (!config.contains(QStringLiteral("statistics.interval.ms")))
-        config.set(QStringLiteral("statistics.interval.ms"), QStringLiteral("1000"));
-    try {
-        m_consumer = std::make_unique<Consumer>(config);
-    } catch (const std::exception &error) {
-        Q_EMIT errorOccurred({RD_KAFKA_RESP_ERR__INVALID_ARG, QString::fromUtf8(error.what()), true, false});
-        return;
-    }
+    // Alerts are written in the evaluator's transactions: the reader sees committed ones only, so
+    // an aborted one never reaches the ward.
+    m_consumer = std::make_unique<Consumer>(ClientRoles::assignOnlyReader(m_settings.config, QStringLiteral("vigil-wall")));
     m_consumer->callbacks().onError = [this](const ClientError &error) {
         Q_EMIT errorOccurred(error);
         if (error.code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
@@ -60,30 +45,28 @@ void WallSource::start()
     };
     m_consumer->callbacks().onStatistics = [this](const ClientStatistics &stats) { Q_EMIT statisticsUpdated(stats); };
     assignFromBeginning();
+    m_sinceHeard.start();
+    QMetaObject::invokeMethod(this, &WallSource::pollBatch, Qt::QueuedConnection);
+}
+
+void WallSource::openFailed(const ClientError &error, int retryInMs)
+{
+    // The cluster may be down when the display starts: the ward is told, and the start is retried.
+    KafkaWorker::openFailed(error, retryInMs);
+    if (retryInMs > 0)
+        Q_EMIT brokersLost(error.message);
 }
 
 void WallSource::assignFromBeginning()
 {
-    if (!m_consumer)
-        return;
-    try {
-        RdPartitionListPtr partitions(rd_kafka_topic_partition_list_new(32));
-        for (const std::string &topic : {AlertsTopic, AdtTopic}) {
-            const int count = partitionCountOf(m_consumer->handle(), topic, MetadataTimeoutMs);
-            for (int partition = 0; partition < count; ++partition)
-                rd_kafka_topic_partition_list_add(partitions.get(), topic.c_str(), partition)->offset =
-                    RD_KAFKA_OFFSET_BEGINNING;
-        }
-        throwIfError(rd_kafka_assign(m_consumer->handle(), partitions.get()), QStringLiteral("assign"));
-        m_partitionsAssigned = partitions->cnt;
-    } catch (const KafkaException &error) {
-        // The cluster may be down when the display starts: say so, and keep trying.
-        Q_EMIT brokersLost(error.error().message);
-        QTimer::singleShot(RetryStartMs, this, &WallSource::assignFromBeginning);
-        return;
+    RdPartitionListPtr partitions(rd_kafka_topic_partition_list_new(32));
+    for (const std::string &topic : {AlertsTopic, AdtTopic}) {
+        const int count = partitionCountOf(m_consumer->handle(), topic, MetadataTimeoutMs);
+        for (int partition = 0; partition < count; ++partition)
+            rd_kafka_topic_partition_list_add(partitions.get(), topic.c_str(), partition)->offset = RD_KAFKA_OFFSET_BEGINNING;
     }
-    m_sinceHeard.start();
-    QMetaObject::invokeMethod(this, &WallSource::pollBatch, Qt::QueuedConnection);
+    throwIfError(rd_kafka_assign(m_consumer->handle(), partitions.get()), QStringLiteral("assign"));
+    m_partitionsAssigned = partitions->cnt;
 }
 
 void WallSource::pollBatch()

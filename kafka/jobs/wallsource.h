@@ -42,15 +42,14 @@ public:
     explicit WallSource(WallSourceSettings settings, QObject *parent = nullptr);
     ~WallSource() override;
 
-public Q_SLOTS:
-    void start() override;
-
 Q_SIGNALS:
     void batchReady(const WallBatch &batch);
     void heard(qint64 atMs);                   // a broker answered (a record or a heartbeat)
     void brokersLost(const QString &reason);   // librdkafka says no broker can be reached
 
 protected:
+    void open() override;
+    void openFailed(const ClientError &error, int retryInMs) override;
     void releaseClients() override;
 
 private:

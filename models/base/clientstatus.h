@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QList>
+#include <QPair>
 #include <QString>
 
 // What librdkafka's statistics say about one of Vigil's clients (statistics.interval.ms).
@@ -18,6 +20,7 @@ struct ClientStatistics {
     double p99RttMs = 0.0;       // the worst broker's 99th percentile round-trip time
     qint64 requestsInFlight = 0; // requests waiting to be sent or answered (outbuf_cnt + waitresp_cnt)
     qint64 failedDeliveries = 0; // produced messages the cluster did not take (delivery reports with an error)
+    QList<QPair<int, QString>> brokerStates; // each cluster member: node id, librdkafka state ("UP", "DOWN", ...)
 };
 
 // An error reported by a client, as DESIGN.md rule 7 describes it.

@@ -132,6 +132,33 @@ std::optional<std::int64_t> fhirDateTimeToMs(std::string_view text)
     return *days * msPerDay + *timeMs;
 }
 
+namespace {
+
+// Writes value as exactly `width` decimal digits at out: the simulator writes millions of these,
+// so no printf.
+void putDigits(char *out, unsigned value, int width)
+{
+    for (int i = width - 1; i >= 0; --i, value /= 10)
+        out[i] = char('0' + value % 10);
+}
+
+// "YYYY-MM-DD" at out (10 characters); the year must be 0..9999.
+void putDate(char *out, const std::chrono::year_month_day &date)
+{
+    putDigits(out, unsigned(int(date.year())), 4);
+    out[4] = '-';
+    putDigits(out + 5, unsigned(date.month()), 2);
+    out[7] = '-';
+    putDigits(out + 8, unsigned(date.day()), 2);
+}
+
+bool writableYear(const std::chrono::year_month_day &date)
+{
+    return int(date.year()) >= 0 && int(date.year()) <= 9999;
+}
+
+} // namespace
+
 std::string msToFhirInstant(std::int64_t ms)
 {
     using namespace std::chrono;
@@ -139,9 +166,37 @@ std::string msToFhirInstant(std::int64_t ms)
     const auto day = floor<days>(instant);
     const year_month_day date{day};
     const hh_mm_ss time{instant - day};
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(date.year()),
-                  unsigned(date.month()), unsigned(date.day()), int(time.hours().count()),
-                  int(time.minutes().count()), int(time.seconds().count()), int(time.subseconds().count()));
-    return buffer;
+    if (!writableYear(date)) {
+        char buffer[40];
+        std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(date.year()),
+                      unsigned(date.month()), unsigned(date.day()), int(time.hours().count()),
+                      int(time.minutes().count()), int(time.seconds().count()), int(time.subseconds().count()));
+        return buffer;
+    }
+    std::string text(24, 'T');
+    putDate(text.data(), date);
+    char *out = text.data() + 11;
+    putDigits(out, unsigned(time.hours().count()), 2);
+    out[2] = ':';
+    putDigits(out + 3, unsigned(time.minutes().count()), 2);
+    out[5] = ':';
+    putDigits(out + 6, unsigned(time.seconds().count()), 2);
+    out[8] = '.';
+    putDigits(out + 9, unsigned(time.subseconds().count()), 3);
+    out[12] = 'Z';
+    return text;
+}
+
+std::string msToFhirDate(std::int64_t ms)
+{
+    using namespace std::chrono;
+    const year_month_day date{floor<days>(sys_time<milliseconds>{milliseconds(ms)})};
+    if (!writableYear(date)) {
+        char buffer[24];
+        std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", int(date.year()), unsigned(date.month()), unsigned(date.day()));
+        return buffer;
+    }
+    std::string text(10, '-');
+    putDate(text.data(), date);
+    return text;
 }

@@ -11,3 +11,5 @@
 std::optional<std::int64_t> fhirDateTimeToMs(std::string_view text);
 // Milliseconds since the epoch as a FHIR instant in UTC: "2026-11-27T10:00:00.000Z".
 std::string msToFhirInstant(std::int64_t ms);
+// The UTC calendar day of those milliseconds as a FHIR date: "2026-11-27".
+std::string msToFhirDate(std::int64_t ms);

@@ -1,17 +1,17 @@
 #pragma once
 
-#include <QAbstractTableModel>
+#include "items/columntablemodel.h"
 
 #include <deque>
 
 // A table of value rows for a live view: rows arrive in batches, the newest shows first, and past
 // the capacity the oldest leave, so memory stays flat however long the view runs (DESIGN.md
-// rules 2 and 3). One beginInsertRows per batch; subclasses provide columns and data().
+// rules 2 and 3). One beginInsertRows per batch; subclasses provide the column titles and cell().
 template <typename Row>
-class BoundedTableModel : public QAbstractTableModel {
+class BoundedTableModel : public ColumnTableModel {
 public:
-    explicit BoundedTableModel(int capacity, QObject *parent = nullptr)
-        : QAbstractTableModel(parent), m_capacity(qMax(1, capacity))
+    BoundedTableModel(QStringList titles, int capacity, QObject *parent = nullptr)
+        : ColumnTableModel(std::move(titles), parent), m_capacity(qMax(1, capacity))
     {
     }
 

@@ -28,24 +28,23 @@ static QColor statusColour(LagStatus status)
 }
 
 ConsumerLagModel::ConsumerLagModel(LagStatusEvaluator::Clock clock, QObject *parent)
-    : QAbstractTableModel(parent),
+    : ColumnTableModel({tr("Group"), tr("State"), tr("Members"), tr("Status"), tr("Lag (msgs)"), tr("Lag (time)"), tr("Alert")},
+                       parent),
       m_clock(clock ? clock : LagStatusEvaluator::Clock([] { return QDateTime::currentMSecsSinceEpoch(); })),
       m_evaluator(10, m_clock)
 {
+    Q_ASSERT(columnCount() == ColumnCount);
 }
 
 int ConsumerLagModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
-int ConsumerLagModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
-QVariant ConsumerLagModel::data(const QModelIndex &index, int role) const
+QVariant ConsumerLagModel::cell(int row, int column, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
-    const ConsumerGroupInfo &g = m_rows.at(index.row());
+    const ConsumerGroupInfo &g = m_rows.at(row);
     const LagStatus status = m_evaluator.groupStatus(g.id);
     switch (role) {
     case Qt::DisplayRole:
-        switch (index.column()) {
+        switch (column) {
         case Group: return g.discovered ? g.id : g.id + QStringLiteral(" (added)");
         case State: return g.described ? g.state : QStringLiteral("not known"); // why: the tooltip
         case Members: return g.described ? QString::number(g.members.size()) : QStringLiteral("–");
@@ -56,31 +55,23 @@ QVariant ConsumerLagModel::data(const QModelIndex &index, int role) const
         }
         return {};
     case Qt::BackgroundRole:
-        if (index.column() == Status)
+        if (column == Status)
             return statusColour(status);
-        if (index.column() == Alert && m_rule.firing(g.id))
+        if (column == Alert && m_rule.firing(g.id))
             return QColor(0xdc, 0x35, 0x45);
         return {};
     case Qt::ToolTipRole:
         if (!g.error.isEmpty())
             return g.error;
-        if (index.column() == LagSeconds && g.anyEstimated())
+        if (column == LagSeconds && g.anyEstimated())
             return QStringLiteral("estimated by interpolating produce times from watermark history");
         return {};
     case Qt::TextAlignmentRole:
-        return index.column() == Lag || index.column() == LagSeconds ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+        return column == Lag || column == LagSeconds ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     case GroupIdRole: return g.id;
     case StatusRole: return int(status);
     }
     return {};
-}
-
-QVariant ConsumerLagModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    static const char *const names[] = {"Group", "State", "Members", "Status", "Lag (msgs)", "Lag (time)", "Alert"};
-    return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
 }
 
 void ConsumerLagModel::setSnapshot(const ClusterSnapshot &snapshot)
@@ -149,40 +140,36 @@ QStringList ConsumerLagModel::groupIds() const
     return ids;
 }
 
-int GroupPartitionsModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
-int GroupPartitionsModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
-
-QVariant GroupPartitionsModel::data(const QModelIndex &index, int role) const
+GroupPartitionsModel::GroupPartitionsModel(QObject *parent)
+    : ColumnTableModel({tr("Topic"), tr("Partition"), tr("Committed"), tr("End"), tr("Lag (msgs)"), tr("Lag (time)"), tr("Status")},
+                       parent)
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
-    const GroupPartitionLag &p = m_rows.at(index.row());
+    Q_ASSERT(columnCount() == ColumnCount);
+}
+
+int GroupPartitionsModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+
+QVariant GroupPartitionsModel::cell(int row, int column, int role) const
+{
+    const GroupPartitionLag &p = m_rows.at(row);
     const auto count = [](qint64 n) { return n < 0 ? QStringLiteral("–") : QLocale::system().toString(n); };
     if (role == Qt::DisplayRole) {
-        switch (index.column()) {
+        switch (column) {
         case Topic: return p.topic;
         case Partition: return p.partition;
         case Committed: return p.committed < 0 ? QStringLiteral("none") : count(p.committed);
         case End: return count(p.end);
         case Lag: return count(p.lag);
         case LagSeconds: return formatLagSeconds(p.lagSeconds, p.lagSecondsEstimated);
-        case Status: return lagStatusName(m_status.at(index.row()));
+        case Status: return lagStatusName(m_status.at(row));
         }
         return {};
     }
-    if (role == Qt::BackgroundRole && index.column() == Status)
-        return statusColour(m_status.at(index.row()));
-    if (role == Qt::ToolTipRole && index.column() == LagSeconds && p.lagSecondsEstimated)
+    if (role == Qt::BackgroundRole && column == Status)
+        return statusColour(m_status.at(row));
+    if (role == Qt::ToolTipRole && column == LagSeconds && p.lagSecondsEstimated)
         return QStringLiteral("estimate: interpolated from watermark history");
     return {};
-}
-
-QVariant GroupPartitionsModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    static const char *const names[] = {"Topic", "Partition", "Committed", "End", "Lag (msgs)", "Lag (time)", "Status"};
-    return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
 }
 
 void GroupPartitionsModel::setGroup(const ConsumerGroupInfo &group, const LagStatusEvaluator &evaluator)

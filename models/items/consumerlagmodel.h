@@ -3,8 +3,8 @@
 #include "cluster/clustersnapshot.h"
 #include "cluster/lagrule.h"
 #include "cluster/lagstatus.h"
+#include "items/columntablemodel.h"
 
-#include <QAbstractTableModel>
 #include <QHash>
 
 #include <deque>
@@ -13,7 +13,7 @@
 // status over a sliding window, total lag in messages and the oldest unconsumed message's age.
 // It feeds the lag rule, keeps a bounded lag history per group for the trend chart, and says when
 // an alert fires or clears.
-class ConsumerLagModel final : public QAbstractTableModel {
+class ConsumerLagModel final : public ColumnTableModel {
     Q_OBJECT
 public:
     enum Column { Group, State, Members, Status, Lag, LagSeconds, Alert, ColumnCount };
@@ -26,9 +26,6 @@ public:
     explicit ConsumerLagModel(LagStatusEvaluator::Clock clock = {}, QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
-    int columnCount(const QModelIndex &parent = {}) const override;
-    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     void setSnapshot(const ClusterSnapshot &snapshot);
     void setLagRule(const LagRule::Settings &settings) { m_rule.setSettings(settings); }
@@ -47,6 +44,8 @@ Q_SIGNALS:
     void historyUpdated();
 
 private:
+    QVariant cell(int row, int column, int role) const override;
+
     LagStatusEvaluator::Clock m_clock;
     LagStatusEvaluator m_evaluator;
     LagRule m_rule;
@@ -57,21 +56,21 @@ private:
 };
 
 // The partitions of one group: committed and end offsets, lag in messages and seconds, status.
-class GroupPartitionsModel final : public QAbstractTableModel {
+class GroupPartitionsModel final : public ColumnTableModel {
     Q_OBJECT
 public:
     enum Column { Topic, Partition, Committed, End, Lag, LagSeconds, Status, ColumnCount };
-    using QAbstractTableModel::QAbstractTableModel;
+
+    explicit GroupPartitionsModel(QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
-    int columnCount(const QModelIndex &parent = {}) const override;
-    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     void setGroup(const ConsumerGroupInfo &group, const LagStatusEvaluator &evaluator);
     void clear();
 
 private:
+    QVariant cell(int row, int column, int role) const override;
+
     QString m_group;
     QList<GroupPartitionLag> m_rows;
     QList<LagStatus> m_status;

@@ -11,10 +11,9 @@ public:
 
     explicit DeadLetterModel(int capacity = 1000, QObject *parent = nullptr);
 
-    int columnCount(const QModelIndex &parent = {}) const override;
-    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
-
 public Q_SLOTS:
     void append(const EvaluatorReport &report) { appendRows(report.deadLetterEntries); }
+
+private:
+    QVariant cell(int row, int column, int role) const override;
 };

@@ -6,25 +6,22 @@
 #include <QColor>
 #include <QDateTime>
 
-FeedModel::FeedModel(int capacity, QObject *parent) : BoundedTableModel(capacity, parent) {}
-
-int FeedModel::columnCount(const QModelIndex &parent) const
+FeedModel::FeedModel(int capacity, QObject *parent)
+    : BoundedTableModel({tr("Time"), tr("Topic"), tr("Resource"), tr("Patient"), tr("Summary")}, capacity, parent)
 {
-    return parent.isValid() ? 0 : ColumnCount;
+    Q_ASSERT(columnCount() == ColumnCount);
 }
 
-QVariant FeedModel::data(const QModelIndex &index, int role) const
+QVariant FeedModel::cell(int row, int column, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
-        return {};
-    const FeedEvent &event = eventAt(index.row());
+    const FeedEvent &event = eventAt(row);
     if (role == Qt::ForegroundRole && event.resourceType.isEmpty())
         return QBrush(QColor(0xc6, 0x28, 0x28));
-    if (role == Qt::ToolTipRole && index.column() == Topic)
+    if (role == Qt::ToolTipRole && column == Topic)
         return QStringLiteral("%1 [%2] @ %3").arg(event.topic).arg(event.partition).arg(event.offset);
     if (role != Qt::DisplayRole)
         return {};
-    switch (index.column()) {
+    switch (column) {
     case Time:
         return QDateTime::fromMSecsSinceEpoch(event.timestampMs).toString(QStringLiteral("HH:mm:ss.zzz"));
     case Topic:
@@ -35,20 +32,6 @@ QVariant FeedModel::data(const QModelIndex &index, int role) const
         return m_revealPatientIds ? event.patientId : maskedPatientId(event.patientId);
     case Summary:
         return event.summary;
-    }
-    return {};
-}
-
-QVariant FeedModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return BoundedTableModel::headerData(section, orientation, role);
-    switch (section) {
-    case Time: return tr("Time");
-    case Topic: return tr("Topic");
-    case Resource: return tr("Resource");
-    case Patient: return tr("Patient");
-    case Summary: return tr("Summary");
     }
     return {};
 }

@@ -11,10 +11,6 @@ public:
 
     explicit FeedModel(int capacity = 10'000, QObject *parent = nullptr);
 
-    int columnCount(const QModelIndex &parent = {}) const override;
-    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
-
     qint64 totalReceived() const { return m_totalReceived; }
     const FeedEvent &eventAt(int row) const { return rowAt(row); }
 
@@ -25,6 +21,8 @@ public Q_SLOTS:
     void appendBatch(const QList<FeedEvent> &batch);
 
 private:
+    QVariant cell(int row, int column, int role) const override;
+
     qint64 m_totalReceived = 0;
     bool m_revealPatientIds = false;
 };

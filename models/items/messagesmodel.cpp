@@ -6,10 +6,16 @@
 #include <QDateTime>
 #include <QLocale>
 
-MessagesModel::MessagesModel(int capacity, QObject *parent) : QAbstractTableModel(parent), m_capacity(qMax(1, capacity)) {}
+MessagesModel::MessagesModel(int capacity, QObject *parent)
+    : ColumnTableModel({tr("P"), tr("Offset"), tr("Timestamp"), tr("Key"), tr("Size"), tr("Headers"), tr("Resource"),
+                        tr("Patient"), tr("Summary")},
+                       parent),
+      m_capacity(qMax(1, capacity))
+{
+    Q_ASSERT(columnCount() == ColumnCount);
+}
 
 int MessagesModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
-int MessagesModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 QString MessagesModel::displayPatient(const QString &id) const
 {
@@ -27,14 +33,12 @@ static QString sizeText(qint64 bytes)
     return QStringLiteral("%1 B").arg(bytes);
 }
 
-QVariant MessagesModel::data(const QModelIndex &index, int role) const
+QVariant MessagesModel::cell(int row, int column, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
-    const BrowsedMessage &m = m_rows.at(index.row());
+    const BrowsedMessage &m = m_rows.at(row);
     // Display strings are built here, lazily, as Wireshark's packet list does.
     if (role == Qt::DisplayRole) {
-        switch (index.column()) {
+        switch (column) {
         case Partition: return m.record.partition;
         case Offset: return m.record.offset;
         case Timestamp:
@@ -54,21 +58,13 @@ QVariant MessagesModel::data(const QModelIndex &index, int role) const
         }
         return {};
     }
-    if (role == Qt::ForegroundRole && m.truncated && index.column() == Size)
+    if (role == Qt::ForegroundRole && m.truncated && column == Size)
         return QColor(0xb0, 0x4a, 0x00);
     if (role == TruncatedRole)
         return m.truncated;
-    if (role == Qt::TextAlignmentRole && (index.column() == Offset || index.column() == Size || index.column() == Partition))
+    if (role == Qt::TextAlignmentRole && (column == Offset || column == Size || column == Partition))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     return {};
-}
-
-QVariant MessagesModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    static const char *const names[] = {"P", "Offset", "Timestamp", "Key", "Size", "Headers", "Resource", "Patient", "Summary"};
-    return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
 }
 
 void MessagesModel::setPage(const QList<BrowsedMessage> &messages)

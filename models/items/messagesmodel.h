@@ -1,12 +1,11 @@
 #pragma once
 
 #include "cluster/clustersnapshot.h"
-
-#include <QAbstractTableModel>
+#include "items/columntablemodel.h"
 
 // The message browser's rows: one page at a time, or filter matches appended in batches up to a
 // bound. Patient identifiers (the key and the envelope's patient) are masked unless revealed.
-class MessagesModel final : public QAbstractTableModel {
+class MessagesModel final : public ColumnTableModel {
     Q_OBJECT
 public:
     enum Column { Partition, Offset, Timestamp, Key, Size, Headers, Type, Patient, Summary, ColumnCount };
@@ -15,9 +14,6 @@ public:
     explicit MessagesModel(int capacity = 5000, QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
-    int columnCount(const QModelIndex &parent = {}) const override;
-    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     // Replaces the rows with a page (one reset).
     void setPage(const QList<BrowsedMessage> &messages);
@@ -38,6 +34,8 @@ public:
     QString displayPatient(const QString &id) const;
 
 private:
+    QVariant cell(int row, int column, int role) const override;
+
     int m_capacity;
     QList<BrowsedMessage> m_rows;
     bool m_revealed = false;

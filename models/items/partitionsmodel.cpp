@@ -3,8 +3,15 @@
 #include <QColor>
 #include <QLocale>
 
+PartitionsModel::PartitionsModel(QObject *parent)
+    : ColumnTableModel({tr("Partition"), tr("Leader"), tr("Replicas"), tr("In-sync"), tr("Low"), tr("High"), tr("Messages"),
+                        tr("Status")},
+                       parent)
+{
+    Q_ASSERT(columnCount() == ColumnCount);
+}
+
 int PartitionsModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
-int PartitionsModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 static QString joinIds(const QList<int> &ids)
 {
@@ -14,13 +21,11 @@ static QString joinIds(const QList<int> &ids)
     return parts.join(QStringLiteral(", "));
 }
 
-QVariant PartitionsModel::data(const QModelIndex &index, int role) const
+QVariant PartitionsModel::cell(int row, int column, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
-    const PartitionInfo &p = m_rows.at(index.row());
+    const PartitionInfo &p = m_rows.at(row);
     if (role == Qt::DisplayRole) {
-        switch (index.column()) {
+        switch (column) {
         case Partition: return p.id;
         case Leader: return p.leader < 0 ? QStringLiteral("none") : QString::number(p.leader);
         case Replicas: return joinIds(p.replicas);
@@ -41,17 +46,9 @@ QVariant PartitionsModel::data(const QModelIndex &index, int role) const
         return QColor(0xf8, 0xd7, 0xda);
     if (role == UnderReplicatedRole)
         return p.underReplicated();
-    if (role == Qt::TextAlignmentRole && index.column() != Status && index.column() != Replicas && index.column() != InSync)
+    if (role == Qt::TextAlignmentRole && column != Status && column != Replicas && column != InSync)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     return {};
-}
-
-QVariant PartitionsModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    static const char *const names[] = {"Partition", "Leader", "Replicas", "In-sync", "Low", "High", "Messages", "Status"};
-    return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
 }
 
 void PartitionsModel::setTopic(const TopicInfo &topic)

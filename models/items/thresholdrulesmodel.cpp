@@ -42,16 +42,17 @@ RuleActivity::Limits limitsOf(const ThresholdRule &rule)
 
 } // namespace
 
-ThresholdRulesModel::ThresholdRulesModel(QObject *parent) : QAbstractTableModel(parent) {}
+ThresholdRulesModel::ThresholdRulesModel(QObject *parent)
+    : ColumnTableModel({tr("LOINC codes"), tr("Analyte"), tr("Unit (UCUM)"), tr("Critical low <"), tr("Critical high >"),
+                        tr("Normal (1 h)"), tr("Crit. low (1 h)"), tr("Crit. high (1 h)"), tr("Would change")},
+                       parent)
+{
+    Q_ASSERT(columnCount() == ColumnCount);
+}
 
 int ThresholdRulesModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_rows.size());
-}
-
-int ThresholdRulesModel::columnCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
 }
 
 ThresholdRulesModel::Row ThresholdRulesModel::rowFrom(const ThresholdRule &rule)
@@ -97,12 +98,9 @@ void ThresholdRulesModel::setRows(const ThresholdSet &set)
     Q_EMIT validityChanged();
 }
 
-QVariant ThresholdRulesModel::data(const QModelIndex &index, int role) const
+QVariant ThresholdRulesModel::cell(int rowNumber, int column, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
-        return {};
-    const Row &row = m_rows[index.row()];
-    const int column = index.column();
+    const Row &row = m_rows[rowNumber];
     const bool editable = column <= High;
     const QString error = editable ? row.errors[column] : QString();
     const bool edited = editable && row.cells[column] != row.live[column];
@@ -150,27 +148,9 @@ QVariant ThresholdRulesModel::data(const QModelIndex &index, int role) const
     return {};
 }
 
-QVariant ThresholdRulesModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return QAbstractTableModel::headerData(section, orientation, role);
-    switch (section) {
-    case Codes: return tr("LOINC codes");
-    case Display: return tr("Analyte");
-    case Unit: return tr("Unit (UCUM)");
-    case Low: return tr("Critical low <");
-    case High: return tr("Critical high >");
-    case Normal: return tr("Normal (1 h)");
-    case CriticalLow: return tr("Crit. low (1 h)");
-    case CriticalHigh: return tr("Crit. high (1 h)");
-    case WouldFlip: return tr("Would change");
-    }
-    return {};
-}
-
 Qt::ItemFlags ThresholdRulesModel::flags(const QModelIndex &index) const
 {
-    Qt::ItemFlags flags = QAbstractTableModel::flags(index);
+    Qt::ItemFlags flags = ColumnTableModel::flags(index);
     if (index.isValid() && index.column() <= High)
         flags |= Qt::ItemIsEditable;
     return flags;
@@ -180,11 +160,11 @@ bool ThresholdRulesModel::setData(const QModelIndex &index, const QVariant &valu
 {
     if (role != Qt::EditRole || !checkIndex(index, CheckIndexOption::IndexIsValid) || index.column() > High)
         return false;
-    QString &cell = m_rows[index.row()].cells[index.column()];
+    QString &current = m_rows[index.row()].cells[index.column()];
     const QString text = value.toString().trimmed();
-    if (cell == text)
+    if (current == text)
         return true;
-    cell = text;
+    current = text;
     m_modified = true;
     validate();
     // Validation is across rows (a code in two rules), so every cell may change colour.

@@ -1,8 +1,7 @@
 #pragma once
 
 #include "clinical/ruleactivity.h"
-
-#include <QAbstractTableModel>
+#include "items/columntablemodel.h"
 
 #include <memory>
 
@@ -12,7 +11,7 @@ struct ThresholdRule;
 // The threshold editor's table: the rules of the live set as the informaticist edits them, checked
 // as they type, beside last hour's counts per rule under the live limits and how many results
 // the edited limits would classify differently. Nothing changes the evaluator until apply.
-class ThresholdRulesModel final : public QAbstractTableModel {
+class ThresholdRulesModel final : public ColumnTableModel {
     Q_OBJECT
 public:
     enum Column { Codes, Display, Unit, Low, High, Normal, CriticalLow, CriticalHigh, WouldFlip, ColumnCount };
@@ -20,9 +19,6 @@ public:
     explicit ThresholdRulesModel(QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
-    int columnCount(const QModelIndex &parent = {}) const override;
-    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
     Qt::ItemFlags flags(const QModelIndex &index) const override;
     bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
 
@@ -56,6 +52,7 @@ private:
         RuleActivity::Counts counts;
     };
 
+    QVariant cell(int row, int column, int role) const override;
     void validate();
     static Row rowFrom(const ThresholdRule &rule);
 

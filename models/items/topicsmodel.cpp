@@ -5,22 +5,27 @@
 
 #include <algorithm>
 
+TopicsModel::TopicsModel(QObject *parent)
+    : ColumnTableModel({tr("Topic"), tr("Partitions"), tr("RF"), tr("Messages"), tr("msgs/s"), tr("Produce rate"),
+                        tr("Under-replicated")},
+                       parent)
+{
+    Q_ASSERT(columnCount() == ColumnCount);
+}
+
 int TopicsModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
-int TopicsModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 static QString formatCount(qint64 n)
 {
     return n < 0 ? QStringLiteral("?") : QLocale::system().toString(n);
 }
 
-QVariant TopicsModel::data(const QModelIndex &index, int role) const
+QVariant TopicsModel::cell(int row, int column, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
-    const TopicInfo &t = m_rows.at(index.row());
+    const TopicInfo &t = m_rows.at(row);
     switch (role) {
     case Qt::DisplayRole:
-        switch (index.column()) {
+        switch (column) {
         case Name: return t.internal ? t.name + QStringLiteral(" (internal)") : t.name;
         case Partitions: return int(t.partitions.size());
         case Replication: return t.replicationFactor();
@@ -31,7 +36,7 @@ QVariant TopicsModel::data(const QModelIndex &index, int role) const
         }
         return {};
     case Qt::TextAlignmentRole:
-        return index.column() == Name ? QVariant(Qt::AlignLeft | Qt::AlignVCenter) : QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        return column == Name ? QVariant(Qt::AlignLeft | Qt::AlignVCenter) : QVariant(Qt::AlignRight | Qt::AlignVCenter);
     case Qt::BackgroundRole:
         return t.underReplicatedCount() ? QVariant(QColor(0xf8, 0xd7, 0xda)) : QVariant();
     case Qt::ToolTipRole:
@@ -43,14 +48,6 @@ QVariant TopicsModel::data(const QModelIndex &index, int role) const
     case TopicNameRole: return t.name;
     }
     return {};
-}
-
-QVariant TopicsModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return {};
-    static const char *const names[] = {"Topic", "Partitions", "RF", "Messages", "msgs/s", "Produce rate", "Under-replicated"};
-    return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
 }
 
 void TopicsModel::setSnapshot(const ClusterSnapshot &snapshot)

@@ -7,18 +7,14 @@
 #include <unordered_set>
 
 UnitOverviewModel::UnitOverviewModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : ColumnTableModel({tr("Unit"), tr("Admitted"), tr("Open"), tr("Acknowledged"), tr("Oldest unacknowledged wait")}, parent)
 {
+    Q_ASSERT(columnCount() == ColumnCount);
 }
 
 int UnitOverviewModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_rows.size());
-}
-
-int UnitOverviewModel::columnCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
 }
 
 QString UnitOverviewModel::waitText(std::int64_t waitMs)
@@ -31,14 +27,12 @@ QString UnitOverviewModel::waitText(std::int64_t waitMs)
     return tr("%1 h %2 min").arg(minutes / 60).arg(minutes % 60, 2, 10, QLatin1Char('0'));
 }
 
-QVariant UnitOverviewModel::data(const QModelIndex &index, int role) const
+QVariant UnitOverviewModel::cell(int row, int column, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
-    const UnitSummary &summary = m_rows[std::size_t(index.row())];
+    const UnitSummary &summary = m_rows[std::size_t(row)];
     switch (role) {
     case Qt::DisplayRole:
-        switch (index.column()) {
+        switch (column) {
         case Unit:
             return summary.unit.empty() ? tr("Not on a unit census") : QString::fromStdString(summary.unit);
         case Admitted:
@@ -52,7 +46,7 @@ QVariant UnitOverviewModel::data(const QModelIndex &index, int role) const
         }
         return {};
     case Qt::TextAlignmentRole:
-        if (index.column() == Unit)
+        if (column == Unit)
             return QVariant::fromValue(Qt::AlignLeft | Qt::AlignVCenter);
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     // The whole row is tinted, so an escalated unit stands out from across the desk.
@@ -68,20 +62,6 @@ QVariant UnitOverviewModel::data(const QModelIndex &index, int role) const
         if (summary.maxEscalation == 1)
             return QBrush(QColor(Qt::black));
         return {};
-    }
-    return {};
-}
-
-QVariant UnitOverviewModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return QAbstractTableModel::headerData(section, orientation, role);
-    switch (section) {
-    case Unit: return tr("Unit");
-    case Admitted: return tr("Admitted");
-    case Open: return tr("Open");
-    case Acknowledged: return tr("Acknowledged");
-    case OldestWait: return tr("Oldest unacknowledged wait");
     }
     return {};
 }

@@ -1,14 +1,13 @@
 #pragma once
 
+#include "items/columntablemodel.h"
 #include "wall/alertboard.h"
-
-#include <QAbstractTableModel>
 
 #include <vector>
 
 // The Dashboard's charge-nurse overview: one row per unit from AlertBoard::summaries(). Refreshed
 // every second, so rows change in place rather than by a reset that would lose the selection.
-class UnitOverviewModel final : public QAbstractTableModel {
+class UnitOverviewModel final : public ColumnTableModel {
     Q_OBJECT
 public:
     enum Column { Unit, Admitted, Open, Acknowledged, OldestWait, ColumnCount };
@@ -16,9 +15,6 @@ public:
     explicit UnitOverviewModel(QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
-    int columnCount(const QModelIndex &parent = {}) const override;
-    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     // In the order given (summaries() sorts them); a unit keeps its row while it stays.
     void setSummaries(std::vector<UnitSummary> summaries);
@@ -28,6 +24,7 @@ public:
     static QString waitText(std::int64_t waitMs);
 
 private:
+    QVariant cell(int row, int column, int role) const override;
     void removeVanished(const std::vector<UnitSummary> &summaries);
     int rowOf(const std::string &unit, int from) const;
 

@@ -15,24 +15,25 @@ QString limitText(const std::optional<double> &low, const std::optional<double> 
 
 } // namespace
 
+WhatIfRulesModel::WhatIfRulesModel(QObject *parent)
+    : ColumnTableModel({tr("Analyte"), tr("LOINC"), tr("Live limits"), tr("Candidate limits"), tr("Evaluated"), tr("Low, live"),
+                        tr("High, live"), tr("Low, cand."), tr("High, cand."), tr("Appear"), tr("Vanish")},
+                       parent)
+{
+    Q_ASSERT(columnCount() == ColumnCount);
+}
+
 int WhatIfRulesModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_rules.size());
 }
 
-int WhatIfRulesModel::columnCount(const QModelIndex &parent) const
+QVariant WhatIfRulesModel::cell(int row, int column, int role) const
 {
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
-QVariant WhatIfRulesModel::data(const QModelIndex &index, int role) const
-{
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
-        return {};
-    const WhatIfRuleCounts &rule = m_rules[index.row()];
+    const WhatIfRuleCounts &rule = m_rules[row];
     switch (role) {
     case Qt::DisplayRole:
-        switch (index.column()) {
+        switch (column) {
         case Analyte: return rule.display;
         case Codes: return rule.codes;
         case LiveLimits: return rule.inLive ? limitText(rule.liveLow, rule.liveHigh) + u' ' + rule.unit : tr("(none)");
@@ -48,41 +49,21 @@ QVariant WhatIfRulesModel::data(const QModelIndex &index, int role) const
         }
         return {};
     case Qt::TextAlignmentRole:
-        return int((index.column() >= Evaluated ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter);
+        return int((column >= Evaluated ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter);
     case Qt::BackgroundRole:
-        if (index.column() == Added && rule.added)
+        if (column == Added && rule.added)
             return QBrush(QColor(0xff, 0xcd, 0xd2));
-        if (index.column() == Removed && rule.removed)
+        if (column == Removed && rule.removed)
             return QBrush(QColor(0xc8, 0xe6, 0xc9));
-        if (index.column() == CandidateLimits && (rule.liveLow != rule.candidateLow || rule.liveHigh != rule.candidateHigh))
+        if (column == CandidateLimits && (rule.liveLow != rule.candidateLow || rule.liveHigh != rule.candidateHigh))
             return QBrush(QColor(0xff, 0xf3, 0xc4));
         return {};
     case Qt::ToolTipRole:
-        if (index.column() == Added)
+        if (column == Added)
             return tr("Critical under the candidate set, not under the live set");
-        if (index.column() == Removed)
+        if (column == Removed)
             return tr("Critical under the live set, not under the candidate set");
         return {};
-    }
-    return {};
-}
-
-QVariant WhatIfRulesModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return QAbstractTableModel::headerData(section, orientation, role);
-    switch (section) {
-    case Analyte: return tr("Analyte");
-    case Codes: return tr("LOINC");
-    case LiveLimits: return tr("Live limits");
-    case CandidateLimits: return tr("Candidate limits");
-    case Evaluated: return tr("Evaluated");
-    case LiveLow: return tr("Low, live");
-    case LiveHigh: return tr("High, live");
-    case CandidateLow: return tr("Low, cand.");
-    case CandidateHigh: return tr("High, cand.");
-    case Added: return tr("Appear");
-    case Removed: return tr("Vanish");
     }
     return {};
 }
@@ -106,25 +87,26 @@ void WhatIfRulesModel::setComparison(const WhatIfComparison &comparison)
         Q_EMIT dataChanged(index(0, Evaluated), index(rowCount() - 1, Removed), {Qt::DisplayRole, Qt::BackgroundRole});
 }
 
+WhatIfChangesModel::WhatIfChangesModel(QObject *parent)
+    : ColumnTableModel({tr("Alert"), tr("Record time"), tr("Patient"), tr("Analyte"), tr("Value"), tr("Live set"),
+                        tr("Candidate set"), tr("Record")},
+                       parent)
+{
+    Q_ASSERT(columnCount() == ColumnCount);
+}
+
 int WhatIfChangesModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_changes.size());
 }
 
-int WhatIfChangesModel::columnCount(const QModelIndex &parent) const
+QVariant WhatIfChangesModel::cell(int row, int column, int role) const
 {
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
-QVariant WhatIfChangesModel::data(const QModelIndex &index, int role) const
-{
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
-        return {};
-    const WhatIfChange &change = m_changes[index.row()];
+    const WhatIfChange &change = m_changes[row];
     const bool added = change.kind == WhatIfChange::Kind::Added;
     switch (role) {
     case Qt::DisplayRole:
-        switch (index.column()) {
+        switch (column) {
         case Change: return added ? tr("appears") : tr("vanishes");
         case Time:
             return QDateTime::fromMSecsSinceEpoch(change.timestampMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
@@ -138,28 +120,11 @@ QVariant WhatIfChangesModel::data(const QModelIndex &index, int role) const
         }
         return {};
     case Qt::ForegroundRole:
-        if (index.column() == Change)
+        if (column == Change)
             return QBrush(added ? QColor(0xb7, 0x1c, 0x1c) : QColor(0x1b, 0x5e, 0x20));
         return {};
     case Qt::TextAlignmentRole:
-        return int((index.column() == Value ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter);
-    }
-    return {};
-}
-
-QVariant WhatIfChangesModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return QAbstractTableModel::headerData(section, orientation, role);
-    switch (section) {
-    case Change: return tr("Alert");
-    case Time: return tr("Record time");
-    case Patient: return tr("Patient");
-    case Analyte: return tr("Analyte");
-    case Value: return tr("Value");
-    case LiveVerdict: return tr("Live set");
-    case CandidateVerdict: return tr("Candidate set");
-    case Source: return tr("Record");
+        return int((column == Value ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter);
     }
     return {};
 }

@@ -1,24 +1,13 @@
 #pragma once
 
+#include "simulator/fhirdocuments.h"
+#include "simulator/randomstream.h"
+#include "simulator/simulatedevent.h"
+#include "simulator/wardplan.h"
+
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
-
-// One record ready for Kafka: destination topic, key = patient id, value = the seed envelope (JSON text).
-struct SimulatedEvent {
-    std::string topic;
-    std::string key;
-    std::string value;
-    std::int64_t timestampMs = 0;
-};
-
-// What the simulator emits at one step: usually one event; an admission is several events
-// (Patient when new, Encounter with status in-progress, first MedicationRequest) that must be
-// published together in one Kafka transaction, in this order.
-struct SimulationStep {
-    std::vector<SimulatedEvent> events;
-};
 
 // A synthetic inpatient hospital producing FHIR R4 seed envelopes: admissions, transfers and discharges,
 // lab results with a preliminary -> final (-> amended | entered-in-error) lifecycle, and medication orders.
@@ -39,32 +28,8 @@ public:
     std::vector<std::string> unitNames() const;
 
 private:
-    // xoshiro256** seeded through splitmix64: the same stream on every compiler and standard library.
-    class Random {
-    public:
-        explicit Random(std::uint64_t seed);
-        std::uint64_t bits();
-        double uniform(); // [0, 1)
-        double uniform(double low, double high);
-        std::uint32_t below(std::uint32_t bound); // [0, bound)
-        bool chance(double probability);
-        double normal(); // mean 0, sd 1
-
-    private:
-        std::uint64_t state_[4];
-    };
-
-    enum class AgeBand : std::uint8_t { Adult, Child, Maternal };
-
-    struct Unit {
-        std::string name;
-        AgeBand band = AgeBand::Adult;
-    };
-
     struct Bed {
-        int unit = 0;
-        int room = 0;
-        char letter = 'A';
+        BedPlace place;
         int stay = -1; // index into stays_, or kFree / kCensusReserved
     };
 
@@ -72,7 +37,7 @@ private:
         std::uint64_t number = 0;
         std::uint32_t mrn = 0;
         std::int32_t birthDay = 0; // days since 1970-01-01
-        std::uint16_t family = 0;
+        std::uint16_t family = 0; // indices into PersonNames
         std::uint16_t given = 0;
         bool female = false;
         AgeBand band = AgeBand::Adult;
@@ -97,7 +62,7 @@ private:
         int stay = -1;
         std::uint8_t analyte = 0;
         std::uint8_t variant = 0;
-        std::uint8_t nextStatus = 0;
+        ObservationStatus nextStatus = ObservationStatus::Final;
         double value = 0.0; // in the variant's unit, already rounded
         std::int64_t effectiveMs = 0;
     };
@@ -105,7 +70,6 @@ private:
     static constexpr int kFree = -1;
     static constexpr int kCensusReserved = -2;
 
-    void buildUnits(int beds);
     void reserveOpeningCensus();
 
     SimulationStep announceCensusAdmission(std::int64_t nowMs);
@@ -131,31 +95,14 @@ private:
     double occupancy() const;
 
     SimulatedEvent patientEvent(const Person &person, std::int64_t nowMs);
-    SimulatedEvent encounterEvent(const Stay &stay, const char *eventType, bool finished, std::int64_t nowMs);
+    SimulatedEvent encounterEvent(const Stay &stay, EncounterEvent event, std::int64_t nowMs);
     SimulatedEvent medicationEvent(const Stay &stay, std::int64_t nowMs);
-    SimulatedEvent observationEvent(const PendingResult &result, const char *status, std::int64_t nowMs);
+    SimulatedEvent observationEvent(const PendingResult &result, ObservationStatus status, std::int64_t nowMs);
 
-    // Prebuilt envelope skeletons, one per kind of event: an event fills in the leaves and dumps, instead of
-    // allocating a fresh JSON tree each time. Only a cache, so a copied simulator starts with its own, empty.
-    struct Documents;
-    class DocumentCache {
-    public:
-        DocumentCache();
-        DocumentCache(const DocumentCache &);
-        DocumentCache(DocumentCache &&) noexcept;
-        DocumentCache &operator=(const DocumentCache &);
-        DocumentCache &operator=(DocumentCache &&) noexcept;
-        ~DocumentCache();
-        Documents &get();
-
-    private:
-        std::unique_ptr<Documents> documents_;
-    };
-
-    Random random_;
-    DocumentCache documents_;
+    RandomStream random_;
+    FhirDocuments documents_;
     int beds_ = 0;
-    std::vector<Unit> units_;
+    std::vector<InpatientUnit> units_;
     std::vector<Bed> bedList_;
     std::vector<Stay> stays_;
     std::vector<int> freeStays_;

@@ -139,6 +139,15 @@ private Q_SLOTS:
         QCOMPARE(msToFhirInstant(-1), "1969-12-31T23:59:59.999Z");
         for (std::int64_t ms : {std::int64_t(0), kNow, kNow + 999, std::int64_t(951'782'400'000)})
             QCOMPARE(fhirDateTimeToMs(msToFhirInstant(ms)), ms);
+        QCOMPARE(msToFhirInstant(253'402'300'799'999), "9999-12-31T23:59:59.999Z");
+    }
+
+    void writesFhirDates()
+    {
+        QCOMPARE(msToFhirDate(0), "1970-01-01");
+        QCOMPARE(msToFhirDate(1'795'773'600'123), "2026-11-27");
+        QCOMPARE(msToFhirDate(-1), "1969-12-31");
+        QCOMPARE(msToFhirDate(951'782'400'000), "2000-02-29");
     }
 
     void idsAreStableAndDistinct()

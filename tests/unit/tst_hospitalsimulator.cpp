@@ -69,6 +69,33 @@ std::vector<SimulationStep> runSteps(HospitalSimulator &simulator, int steps)
     return result;
 }
 
+// FNV-1a over topic, key, value and timestamp of the first `events` events: one number that changes
+// with any byte of the stream.
+std::uint64_t streamFingerprint(std::uint64_t seed, std::size_t events)
+{
+    HospitalSimulator simulator(seed);
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    const auto mix = [&hash](const std::string &text) {
+        for (const unsigned char c : text + '\n') {
+            hash ^= c;
+            hash *= 0x100000001b3ULL;
+        }
+    };
+    std::size_t seen = 0;
+    for (std::int64_t i = 0; seen < events; ++i) {
+        for (const SimulatedEvent &event : simulator.next(kStartMs + i * kStepMs).events) {
+            if (seen == events)
+                break;
+            mix(event.topic);
+            mix(event.key);
+            mix(event.value);
+            mix(std::to_string(event.timestampMs));
+            ++seen;
+        }
+    }
+    return hash;
+}
+
 bool isIsoInstant(const std::string &text)
 {
     // YYYY-MM-DDTHH:MM:SS.mmmZ
@@ -522,6 +549,7 @@ class TestHospitalSimulator final : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void sameSeedGivesIdenticalSteps();
+    void sameSeedGivesTheRecordedStream();
     void differentSeedsDiffer();
     void copyContinuesIdentically();
     void hasTwelveUnitsTotallingTheBeds();
@@ -561,6 +589,14 @@ void TestHospitalSimulator::sameSeedGivesIdenticalSteps()
         }
     }
     QCOMPARE(first.occupiedBeds(), second.occupiedBeds());
+}
+
+void TestHospitalSimulator::sameSeedGivesTheRecordedStream()
+{
+    // Two simulators agreeing says nothing about a change to both: the stream of seed 42 is pinned here, so a
+    // reordered draw, another rounding or another date format fails. Update the number only on purpose.
+    constexpr std::uint64_t kRecorded = 0x2893abe3219c8187ULL;
+    QCOMPARE(static_cast<quint64>(streamFingerprint(42, 2000)), static_cast<quint64>(kRecorded));
 }
 
 void TestHospitalSimulator::differentSeedsDiffer()
