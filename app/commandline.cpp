@@ -5,6 +5,7 @@
 #include "clinical/thresholdset.h"
 
 #include <QCommandLineParser>
+#include <QDateTime>
 #include <QMap>
 
 UsageError::UsageError(const std::string &what)
@@ -16,7 +17,7 @@ namespace {
 
 struct Options {
     QCommandLineOption bootstrap{{QStringLiteral("b"), QStringLiteral("bootstrap")},
-                                 QStringLiteral("Connect to this Kafka cluster instead of the embedded one."),
+                                 QStringLiteral("Connect to this Kafka cluster instead of running one here."),
                                  QStringLiteral("host:port[,...]")};
     QCommandLineOption property{QStringLiteral("X"),
                                 QStringLiteral("Set a librdkafka client property, as kcat does. Repeatable. "
@@ -27,10 +28,10 @@ struct Options {
                               QStringLiteral("client.properties")};
     QCommandLineOption simulate{QStringLiteral("simulate"),
                                 QStringLiteral("Publish the simulated 500-bed hospital (always on in the "
-                                               "console with the embedded cluster).")};
+                                               "console on its own cluster).")};
     QCommandLineOption evaluate{QStringLiteral("evaluate"),
                                 QStringLiteral("Run the critical-value evaluator (always on in the console with "
-                                               "the embedded cluster).")};
+                                               "its own cluster).")};
     QCommandLineOption thresholds{QStringLiteral("thresholds"),
                                   QStringLiteral("Critical-value threshold set (JSON); default: the bundled adult set."),
                                   QStringLiteral("file")};
@@ -41,8 +42,20 @@ struct Options {
                             QStringLiteral("events-per-min")};
     QCommandLineOption seed{QStringLiteral("seed"), QStringLiteral("Seed of the simulated hospital (default 1)."),
                             QStringLiteral("N")};
-    QCommandLineOption brokers{QStringLiteral("brokers"), QStringLiteral("Brokers in the embedded cluster (default 3)."),
+    QCommandLineOption brokers{QStringLiteral("brokers"),
+                               QStringLiteral("Nodes of the local cluster (default 1; 3 for replication drills), or "
+                                              "brokers of the mock (default 3)."),
                                QStringLiteral("N")};
+    QCommandLineOption embedded{QStringLiteral("embedded"),
+                                QStringLiteral("The cluster Vigil runs without --bootstrap: 'kafka', a local Apache Kafka "
+                                               "(default), or 'mock', librdkafka's in-memory test cluster."),
+                                QStringLiteral("kafka|mock")};
+    QCommandLineOption dataDir{QStringLiteral("data-dir"),
+                               QStringLiteral("Where the local cluster keeps its data (default "
+                                              "~/.local/share/Vigil/kafka/1-node)."),
+                               QStringLiteral("DIR")};
+    QCommandLineOption reset{QStringLiteral("reset"),
+                             QStringLiteral("broker: delete the local cluster's data (asks first), then exit.")};
     QCommandLineOption wall{QStringLiteral("wall"),
                             QStringLiteral("Open the nurse-station wall display, full screen (Ctrl+Shift+Q leaves).")};
     QCommandLineOption unit{QStringLiteral("unit"), QStringLiteral("The unit (ward) the wall display stands in."),
@@ -87,12 +100,13 @@ struct Options {
     void addTo(QCommandLineParser &parser)
     {
         parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsCompactedShortOptions);
-        parser.addOptions({bootstrap, property, config, simulate, evaluate, thresholds, check, rate, seed, brokers, wall, unit,
+        parser.addOptions({bootstrap, property, config, simulate, evaluate, thresholds, check, rate, seed, brokers, embedded,
+                           dataDir, reset, wall, unit,
                            feed, token, windowed, staleAfter, escalate, mrnDigits, linger, serveWall, fullIdentifiers,
                            schemaRegistry, help,
                            version});
         parser.addPositionalArgument(QStringLiteral("command"),
-                                     QStringLiteral("'broker' runs the embedded cluster headless; 'evaluate' runs "
+                                     QStringLiteral("'broker' runs the local cluster headless; 'evaluate' runs "
                                                     "the evaluator against --bootstrap; none opens the console."),
                                      QStringLiteral("[broker|evaluate|provision]"));
     }
@@ -176,6 +190,44 @@ void parseWall(const QCommandLineParser &parser, const Options &options, Command
     }
 }
 
+// --bootstrap (a cluster elsewhere) or the cluster Vigil runs: --embedded, --brokers, --data-dir, --reset.
+void parseCluster(const QCommandLineParser &parser, const Options &options, CommandLine &line)
+{
+    using Cluster = CommandLine::Cluster;
+    using Mode = CommandLine::Mode;
+    const bool remote = !line.config.bootstrapServers().isEmpty();
+    if (remote && parser.isSet(options.embedded))
+        throw UsageError("--embedded chooses the cluster Vigil runs; with --bootstrap it runs none");
+    const QString embedded = parser.value(options.embedded);
+    if (!embedded.isEmpty() && embedded != u"kafka" && embedded != u"mock")
+        throw UsageError("--embedded takes kafka or mock, got \"" + embedded.toStdString() + '"');
+    line.cluster = remote ? Cluster::Remote : embedded == u"mock" ? Cluster::Mock : Cluster::Local;
+
+    if (parser.isSet(options.brokers)) {
+        if (remote)
+            throw UsageError("--brokers sizes the cluster Vigil runs; it goes without --bootstrap");
+        line.brokers = int(positiveNumber(parser.value(options.brokers), "--brokers"));
+        if (line.brokers > 9)
+            throw UsageError("--brokers takes 1 to 9");
+    }
+    if (parser.isSet(options.dataDir)) {
+        if (line.cluster != Cluster::Local)
+            throw UsageError("--data-dir is where the local Kafka cluster keeps its data; it goes without --bootstrap "
+                             "and --embedded mock");
+        line.dataDir = parser.value(options.dataDir);
+    }
+    line.reset = parser.isSet(options.reset);
+    if (line.reset && (line.mode != Mode::Broker || line.cluster != Cluster::Local))
+        throw UsageError("--reset goes with 'vigil broker' and the local cluster");
+
+    if (line.mode == Mode::Broker && remote)
+        throw UsageError("'broker' runs a cluster on this machine; it takes no --bootstrap");
+    if (line.mode == Mode::Evaluate && !remote)
+        throw UsageError("'evaluate' needs --bootstrap (or 'vigil broker --evaluate' for the local cluster)");
+    if (line.mode == Mode::Provision && !remote)
+        throw UsageError("'provision' needs --bootstrap (Vigil's own cluster gets the layout when it starts)");
+}
+
 } // namespace
 
 CommandLine CommandLine::parse(const QStringList &arguments)
@@ -236,27 +288,21 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     }
     if (parser.isSet(options.bootstrap))
         line.config.setBootstrapServers(parser.value(options.bootstrap));
-    line.embedded = line.config.bootstrapServers().isEmpty();
-    if (line.mode == Mode::Broker && !line.embedded)
-        throw UsageError("'broker' runs the embedded cluster; it takes no --bootstrap");
-    if (line.mode == Mode::Evaluate && line.embedded)
-        throw UsageError("'evaluate' needs --bootstrap (or 'vigil broker --evaluate' for the embedded cluster)");
-    if (line.mode == Mode::Provision && line.embedded)
-        throw UsageError("'provision' needs --bootstrap (the embedded cluster has the layout already)");
+    parseCluster(parser, options, line);
     line.config.validate();
 
-    if (line.mode == Mode::Wall && line.embedded && !line.wall.feed.isValid())
+    if (line.mode == Mode::Wall && line.ownsCluster() && !line.wall.feed.isValid())
         throw UsageError("a wall display reads a cluster (--bootstrap, e.g. the one 'vigil broker --simulate "
                          "--evaluate' prints) or a console's feed (--feed ws://host:port --token ...)");
     line.evaluate = parser.isSet(options.evaluate) || line.mode == Mode::Evaluate
-                    || (line.mode == Mode::Console && line.embedded);
+                    || (line.mode == Mode::Console && line.ownsCluster());
     line.checkOnly = parser.isSet(options.check);
     if (line.checkOnly && line.mode != Mode::Provision)
         throw UsageError("--check goes with provision");
     if (parser.isSet(options.thresholds))
         line.thresholdsPath = parser.value(options.thresholds);
 
-    line.simulate = parser.isSet(options.simulate) || (line.mode == Mode::Console && line.embedded);
+    line.simulate = parser.isSet(options.simulate) || (line.mode == Mode::Console && line.ownsCluster());
     if (parser.isSet(options.rate))
         line.eventsPerMinute = positiveNumber(parser.value(options.rate), "--rate");
     if (parser.isSet(options.seed)) {
@@ -264,11 +310,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         line.seed = parser.value(options.seed).toULongLong(&ok);
         if (!ok)
             throw UsageError("--seed must be a whole number, got \"" + parser.value(options.seed).toStdString() + '"');
-    }
-    if (parser.isSet(options.brokers)) {
-        line.brokers = int(positiveNumber(parser.value(options.brokers), "--brokers"));
-        if (line.brokers > 9)
-            throw UsageError("--brokers takes 1 to 9");
+        line.seedGiven = true;
     }
     return line;
 }
@@ -280,9 +322,11 @@ QString CommandLine::helpText()
     options.addTo(parser);
     parser.setApplicationDescription(QStringLiteral(
         "Vigil — operations console for clinical event streams on Kafka.\n\n"
-        "  vigil                          console on the embedded cluster with the simulated hospital\n"
+        "  vigil                          console on a local Apache Kafka cluster with the simulated hospital\n"
+        "  vigil --embedded mock          the same on librdkafka's in-memory mock cluster (no Java needed)\n"
         "  vigil --bootstrap host:9092    console on a real cluster (-X / --config for SASL, SSL)\n"
-        "  vigil broker [--simulate] [--evaluate]   embedded cluster without a window; prints its bootstrap list\n"
+        "  vigil broker [--simulate] [--evaluate]   the local cluster without a window; prints its bootstrap list\n"
+        "  vigil broker --reset                      delete the local cluster's data (asks first)\n"
         "  vigil evaluate --bootstrap host:9092     the critical-value evaluator as a service\n"
         "  vigil provision --bootstrap host:9092    create the recommended topic layout (existing topics are left alone)\n"
         "  vigil --wall --unit ICU --bootstrap host:9092          nurse-station wall display reading Kafka\n"
@@ -294,7 +338,8 @@ SimulatorSettings CommandLine::simulatorSettings(const ClientConfig &cluster) co
 {
     SimulatorSettings settings;
     settings.config = cluster;
-    settings.seed = seed;
+    // The local cluster keeps history: a restart with the same seed would resend the same ids.
+    settings.seed = seedGiven || this->cluster != Cluster::Local ? seed : quint64(QDateTime::currentMSecsSinceEpoch());
     settings.eventsPerMinute = eventsPerMinute;
     settings.enforcer = SchemaEnforcer::bundled();
     return settings;

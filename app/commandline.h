@@ -24,16 +24,23 @@ public:
 struct CommandLine {
     enum class Mode { Console, Wall, Broker, Evaluate, Provision, ListProperties, Help, Version };
 
+    // Without --bootstrap Vigil runs the cluster itself: a local Apache Kafka (the default) or,
+    // with --embedded mock, librdkafka's in-memory mock cluster.
+    enum class Cluster { Local, Mock, Remote };
+
     Mode mode = Mode::Console;
-    ClientConfig config;       // without bootstrap.servers when the embedded cluster is used
-    bool embedded = true;      // no --bootstrap: start the embedded cluster
+    ClientConfig config;       // without bootstrap.servers when Vigil runs the cluster
+    Cluster cluster = Cluster::Local;
     bool simulate = false;     // run the simulated hospital
     bool evaluate = false;
     bool checkOnly = false;    // provision --check: compare with the layout, change nothing
     QString thresholdsPath = QStringLiteral(":/thresholds/adult-critical-values.json");
     double eventsPerMinute = 5000;
     quint64 seed = 1;
-    int brokers = 3;
+    bool seedGiven = false;    // else a persistent local cluster gets a new hospital each start
+    int brokers = 0;           // 0: one local node, three mock brokers (brokerCount())
+    QString dataDir;           // --data-dir; empty: LocalCluster::defaultDataDir
+    bool reset = false;        // broker --reset: delete the local cluster's data
     QUrl schemaRegistry;       // a Confluent-compatible registry; empty: the bundled schemas
 
     // Wall displays (--wall), and the console's feed for remote ones.
@@ -51,12 +58,15 @@ struct CommandLine {
         bool fullIdentifiers = false;     // --wall-full-identifiers: remote displays get unmasked records
     } wall;
 
+    bool ownsCluster() const { return cluster != Cluster::Remote; }
+    int brokerCount() const { return brokers ? brokers : cluster == Cluster::Mock ? 3 : 1; }
+
     // Throws UsageError or ConfigError with a message for the user.
     static CommandLine parse(const QStringList &arguments);
     static QString helpText();
 
     // What the workers asked for get, on the cluster `cluster` (this line's config plus the
-    // embedded cluster's bootstrap when there is one). Throws ThresholdError for a bad file.
+    // bootstrap of the cluster Vigil runs, when it does). Throws ThresholdError for a bad file.
     SimulatorSettings simulatorSettings(const ClientConfig &cluster) const;
     EvaluatorSettings evaluatorSettings(const ClientConfig &cluster) const;
 };

@@ -1,14 +1,17 @@
 #include "console.h"
 #include "base/text.h"
 
+#include "brokerdrillbar.h"
+
 #include "clusterhealthview.h"
 #include "jobs/clusterinspector.h"
 #include "cluster/clusterstatus.h"
 #include "consumerlagview.h"
 #include "dashboardview.h"
-#include "client/embeddedcluster.h"
 #include "jobs/evaluatorjob.h"
 #include "jobs/feedconsumer.h"
+#include "localclusterrunner.h"
+#include "local/mockcluster.h"
 #include "items/feedmodel.h"
 #include "mainwindow.h"
 #include "jobs/messagebrowser.h"
@@ -58,31 +61,101 @@ QString newToken()
 
 } // namespace
 
-Console::Console(const CommandLine &line) : m_config(line.config)
+Console::Console(const CommandLine &line) : m_line(line), m_config(line.config)
 {
-    QString clusterName;
-    QString notice;
-    if (line.embedded) {
-        m_cluster = std::make_unique<EmbeddedCluster>(line.brokers);
-        m_config.setBootstrapServers(m_cluster->bootstrapServers());
-        clusterName = QObject::tr("embedded cluster (%1 brokers, in memory)").arg(line.brokers);
-        notice = EmbeddedCluster::limitations();
-    } else {
-        clusterName = m_config.bootstrapServers();
-    }
-
     m_feed = std::make_unique<FeedModel>();
-    m_status = std::make_unique<ClusterStatus>(clusterName);
-    m_window = std::make_unique<MainWindow>(m_feed.get(), m_status.get(), notice);
+    m_status = std::make_unique<ClusterStatus>(QString());
+    m_window = std::make_unique<MainWindow>(m_feed.get(), m_status.get(), QString());
     // Made first: every client's statistics go to it (produce error rate, latency, queue depth).
     m_clusterHealth = new ClusterHealthView;
+
+    switch (line.cluster) {
+    case CommandLine::Cluster::Remote:
+        connectCluster(m_config.bootstrapServers(), {});
+        break;
+    case CommandLine::Cluster::Mock:
+        startMock({});
+        break;
+    case CommandLine::Cluster::Local:
+        startLocal();
+        break;
+    }
+}
+
+void Console::startMock(const QString &why)
+{
+    m_mock = std::make_unique<MockCluster>(m_line.brokerCount());
+    m_config.setBootstrapServers(m_mock->bootstrapServers());
+    const QString limits = MockCluster::limitations();
+    connectCluster(QObject::tr("mock cluster (%1 brokers, in memory)").arg(m_line.brokerCount()),
+                   why.isEmpty() ? limits : why + QStringLiteral("\n\n") + limits, !why.isEmpty());
+}
+
+void Console::startLocal()
+{
+    LocalClusterOptions options;
+    options.dataDir = m_line.dataDir;
+    options.nodes = m_line.brokers ? m_line.brokers : m_line.dataDir.isEmpty() ? LocalClusterRunner::runningNodeCount(1) : 0;
+    auto *runner = new LocalClusterRunner(options);
+    m_localThread = std::make_unique<QThread>();
+    m_localThread->setObjectName(QStringLiteral("local cluster"));
+    runner->moveToThread(m_localThread.get());
+    // Deleted on its thread when the console ends: the cluster is left (stopped if this console is its last user).
+    QObject::connect(m_localThread.get(), &QThread::finished, runner, &QObject::deleteLater);
+
+    const QString headline = QObject::tr("Starting local Kafka %1 (first start formats the log directory)…")
+                                 .arg(KafkaDistribution::defaultVersion());
+    m_status->setClusterName(QObject::tr("local Kafka (starting)"));
+    m_window->dashboard()->setClusterNotice(headline);
+    DashboardView *dashboard = m_window->dashboard();
+    QObject::connect(runner, &LocalClusterRunner::progress, dashboard, [this, dashboard, headline](const QString &step) {
+        if (m_config.bootstrapServers().isEmpty())
+            dashboard->setClusterNotice(headline + QStringLiteral("\n") + step);
+    });
+    // The drill is wired before the cluster starts, so the first node report reaches it; shown once it answers.
+    auto *drill = new BrokerDrillBar;
+    drill->hide();
+    m_clusterHealth->setDrill(drill);
+    QObject::connect(drill, &BrokerDrillBar::stopRequested, runner, &LocalClusterRunner::stopNode);
+    QObject::connect(drill, &BrokerDrillBar::startRequested, runner, &LocalClusterRunner::startNode);
+    QObject::connect(runner, &LocalClusterRunner::nodesChanged, drill, &BrokerDrillBar::showNodes);
+    QObject::connect(runner, &LocalClusterRunner::ready, dashboard,
+                     [this, drill](const QString &bootstrap, const QString &description, const QStringList &warnings) {
+                         m_config.setBootstrapServers(bootstrap);
+                         connectCluster(description, warnings.join(u'\n'), !warnings.isEmpty());
+                         drill->show();
+                     });
+    QObject::connect(runner, &LocalClusterRunner::unavailable, dashboard, [this](const QString &why, const QString &fix) {
+        startMock(QObject::tr("%1 Vigil runs librdkafka's mock cluster instead. For the real local cluster: %2").arg(why, fix));
+    });
+    QObject::connect(runner, &LocalClusterRunner::failed, dashboard, [this, dashboard](const QString &why) {
+        if (m_config.bootstrapServers().isEmpty()) {
+            m_status->setClusterName(QObject::tr("no cluster"));
+            dashboard->setClusterNotice(QObject::tr("The local Kafka cluster did not start: %1\n"
+                                                    "Vigil can run on librdkafka's mock cluster instead: vigil --embedded mock")
+                                            .arg(why),
+                                        true);
+        } else {
+            m_status->recordError(ClientError{0, QObject::tr("local cluster: %1").arg(why)});
+        }
+    });
+    m_localThread->start();
+    QMetaObject::invokeMethod(runner, &LocalClusterRunner::start, Qt::QueuedConnection);
+}
+
+void Console::connectCluster(const QString &clusterName, const QString &notice, bool alarming)
+{
+    const CommandLine &line = m_line;
+    m_status->setClusterName(clusterName);
+    m_window->dashboard()->setClusterNotice(notice, alarming);
 
     ConsumerSettings feedSettings;
     feedSettings.config = m_config;
     feedSettings.topics = {Text::toQString(Topics::Adt), Text::toQString(Topics::LabResults),
                            Text::toQString(Topics::MedicationOrders), Text::toQString(Topics::FhirOther)};
     feedSettings.groupId = QStringLiteral("vigil-feed-%1").arg(QCoreApplication::applicationPid());
-    feedSettings.offsetReset = line.embedded ? QStringLiteral("earliest") : QStringLiteral("latest");
+    // The mock holds this run only; on a cluster with history the feed starts from now.
+    feedSettings.offsetReset = m_mock ? QStringLiteral("earliest") : QStringLiteral("latest");
     auto *feedConsumer = new FeedConsumer(feedSettings);
     QObject::connect(feedConsumer, &FeedConsumer::eventsReady, m_feed.get(), &FeedModel::appendBatch);
     QObject::connect(feedConsumer, &KafkaWorker::statisticsUpdated, m_status.get(), &ClusterStatus::updateStatistics);
@@ -375,4 +448,11 @@ Console::~Console()
     m_wallService.reset();
     if (m_registryThread)
         m_registryThread->wait(QDeadlineTimer(1000));
+    if (!m_clusterHealth->parent()) // the cluster never answered, so its area was never added
+        delete m_clusterHealth;
+    // After the workers: the local cluster stops (if this console is its last user) once nobody reads it.
+    if (m_localThread) {
+        m_localThread->quit();
+        m_localThread->wait();
+    }
 }

@@ -11,7 +11,7 @@ class ClusterStatus;
 class DeadLetterModel;
 class PipelineHealth;
 class ThresholdEditor;
-class EmbeddedCluster;
+class MockCluster;
 class FeedModel;
 class MainWindow;
 class UnitOverviewModel;
@@ -24,11 +24,13 @@ class ClusterHealthView;
 class SharedCatalog;
 class KafkaWorker;
 
-// The composition root of the desktop console: the cluster (embedded or real), the workers on
-// their threads, the models on the GUI thread, and the window, wired by queued signals.
+// The composition root of the desktop console: the cluster (the local one, the mock, or one named
+// by --bootstrap), the workers on their threads, the models on the GUI thread, and the window,
+// wired by queued signals. The window opens at once; with the local cluster the workers start when
+// it answers (bootstrapServers() is empty until then).
 class Console {
 public:
-    // Throws std::runtime_error when the embedded cluster cannot start.
+    // Throws std::runtime_error when the mock cluster cannot start.
     explicit Console(const CommandLine &line);
     ~Console();
 
@@ -45,8 +47,10 @@ public:
     WallWindow *openWallDisplay(const QString &unit);
 
 private:
+    CommandLine m_line;
     ClientConfig m_config;
-    std::unique_ptr<EmbeddedCluster> m_cluster;
+    std::unique_ptr<MockCluster> m_mock;
+    std::unique_ptr<QThread> m_localThread; // runs LocalClusterRunner
     std::unique_ptr<FeedModel> m_feed;
     std::unique_ptr<ClusterStatus> m_status;
     std::unique_ptr<PipelineHealth> m_pipelineHealth;
@@ -69,6 +73,10 @@ private:
     std::unique_ptr<WorkerThread> m_inspectorThread;
     std::unique_ptr<WorkerThread> m_browserThread;
 
+    void startMock(const QString &why);
+    void startLocal();
+    // Everything that needs the cluster: feed, evaluator, walls, browsers, simulator.
+    void connectCluster(const QString &clusterName, const QString &notice, bool alarming = false);
     void startEvaluator(const CommandLine &line);
     void startWalls(const CommandLine &line);
     void startSchemas(const CommandLine &line);

@@ -1,6 +1,7 @@
 #include "headlessservice.h"
 
-#include "client/embeddedcluster.h"
+#include "localclusterrunner.h"
+#include "local/mockcluster.h"
 #include "jobs/evaluatorjob.h"
 #include "jobs/simulatorpublisher.h"
 #include "client/workerthread.h"
@@ -27,9 +28,32 @@ void reportErrors(KafkaWorker *worker, const QString &name)
 
 HeadlessService::HeadlessService(const CommandLine &line) : m_config(line.config)
 {
-    if (line.embedded) {
-        m_cluster = std::make_unique<EmbeddedCluster>(line.brokers);
-        m_config.setBootstrapServers(m_cluster->bootstrapServers());
+    m_description = m_config.bootstrapServers();
+    if (line.cluster == CommandLine::Cluster::Local) {
+        LocalClusterOptions options;
+        options.dataDir = line.dataDir;
+        options.nodes = line.brokers ? line.brokers : line.dataDir.isEmpty() ? 1 : 0;
+        options.role = LocalClusterRole::Broker;
+        QTextStream err(stderr);
+        try {
+            m_local = std::make_unique<LocalCluster>(KafkaDistribution::find(), options);
+            m_local->open([&err](const QString &step) { err << "vigil broker: " << step << Qt::endl; });
+            m_config.setBootstrapServers(m_local->bootstrapServers());
+            m_description = LocalClusterRunner::describe(*m_local);
+            if (m_local->startedHere())
+                for (const QString &failure : LocalClusterRunner::provisionTopics(m_local->bootstrapServers()))
+                    err << "vigil broker: " << failure << Qt::endl;
+        } catch (const LocalClusterError &error) {
+            if (error.kind() == LocalClusterError::Kind::Failed)
+                throw;
+            err << "vigil broker: " << error.what() << "\n  For the real local cluster: " << error.fix()
+                << "\n  Running librdkafka's mock cluster instead (in memory, with the limits the README lists)." << Qt::endl;
+        }
+    }
+    if (line.cluster == CommandLine::Cluster::Mock || (line.cluster == CommandLine::Cluster::Local && !m_local)) {
+        m_mock = std::make_unique<MockCluster>(line.brokerCount());
+        m_config.setBootstrapServers(m_mock->bootstrapServers());
+        m_description = QStringLiteral("mock cluster (%1 brokers, in memory)").arg(line.brokerCount());
     }
     if (line.simulate) {
         auto *simulator = new SimulatorPublisher(line.simulatorSettings(m_config));
@@ -46,4 +70,5 @@ HeadlessService::HeadlessService(const CommandLine &line) : m_config(line.config
 HeadlessService::~HeadlessService()
 {
     WorkerThread::stopAll({m_simulatorThread.get(), m_evaluatorThread.get()});
+    m_local.reset(); // stops the cluster this broker started, after its workers
 }

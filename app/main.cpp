@@ -4,10 +4,12 @@
 #include "mainwindow.h"
 #include "signalwatcher.h"
 #include "jobs/topicprovisioner.h"
+#include "local/localcluster.h"
 #include "walldisplay.h"
 #include "wallwindow.h"
 
 #include <QApplication>
+#include <QFileInfo>
 #include <QScreen>
 #include <QTextStream>
 
@@ -30,7 +32,7 @@ int runHeadless(int argc, char **argv, const CommandLine &line)
     if (line.mode == CommandLine::Mode::Broker) {
         // The first line on stdout is the bootstrap list, for scripts and tests to read.
         QTextStream(stdout) << service.bootstrapServers() << Qt::endl;
-        QTextStream(stderr) << "vigil broker: " << line.brokers << " brokers on loopback";
+        QTextStream(stderr) << "vigil broker: " << service.clusterDescription() << " on " << service.bootstrapServers();
     } else {
         QTextStream(stderr) << "vigil evaluate: " << service.bootstrapServers();
     }
@@ -100,6 +102,32 @@ int runProvision(const CommandLine &line)
     return failed ? 1 : 0;
 }
 
+// `vigil broker --reset`: deletes the local cluster's data after a confirmation line on stdin.
+int runReset(const CommandLine &line)
+{
+    const QString dir = line.dataDir.isEmpty() ? LocalCluster::defaultDataDir(line.brokerCount()) : line.dataDir;
+    QTextStream out(stdout);
+    if (!QFileInfo::exists(dir)) {
+        out << "vigil broker --reset: " << dir << " does not exist; nothing to delete" << Qt::endl;
+        return 0;
+    }
+    out << "Delete the local Kafka cluster in " << dir
+        << " (every topic, consumer offset, acknowledgement and replay history)? Type yes to delete: " << Qt::flush;
+    const QString answer = QTextStream(stdin).readLine().trimmed();
+    if (answer != u"yes") {
+        out << "Not deleted." << Qt::endl;
+        return 1;
+    }
+    try {
+        LocalCluster::reset(dir);
+    } catch (const LocalClusterError &error) {
+        QTextStream(stderr) << "vigil broker --reset: " << error.what() << Qt::endl;
+        return 2;
+    }
+    out << "Deleted " << dir << Qt::endl;
+    return 0;
+}
+
 int runConsole(int argc, char **argv, const CommandLine &line)
 {
     if (!hasDisplay()) {
@@ -163,6 +191,9 @@ int main(int argc, char **argv)
         case CommandLine::Mode::Provision:
             return runProvision(line);
         case CommandLine::Mode::Broker:
+            if (line.reset)
+                return runReset(line);
+            [[fallthrough]];
         case CommandLine::Mode::Evaluate:
             return runHeadless(argc, argv, line);
         case CommandLine::Mode::Console:

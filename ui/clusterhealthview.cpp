@@ -35,7 +35,7 @@ QTableWidgetItem *cell(const QString &text) { return new QTableWidgetItem(text);
 } // namespace
 
 ClusterHealthView::ClusterHealthView(QWidget *parent)
-    : QWidget(parent), m_summary(new QLabel(this)),
+    : QWidget(parent), m_summary(new QLabel(this)), m_layout(nullptr),
       m_brokers(newTable({tr("Broker"), tr("Address"), tr("State"), tr("Controller")}, this)),
       m_partitions(newTable({tr("Topic"), tr("Partition"), tr("Leader"), tr("Replicas"), tr("In sync"), tr("Replicas on down brokers")}, this)),
       m_alerts(new QListWidget(this)),
@@ -57,12 +57,17 @@ ClusterHealthView::ClusterHealthView(QWidget *parent)
     split->setStretchFactor(1, 2);
     split->setStretchFactor(2, 1);
     split->setSizes({150, 300, 200});
-    auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_summary);
-    layout->addWidget(new QLabel(tr("Alerts"), this));
-    layout->addWidget(m_alerts);
-    layout->addWidget(split, 1);
+    m_layout = new QVBoxLayout(this);
+    m_layout->addWidget(m_summary);
+    m_layout->addWidget(new QLabel(tr("Alerts"), this));
+    m_layout->addWidget(m_alerts);
+    m_layout->addWidget(split, 1);
     showAlerts({});
+}
+
+void ClusterHealthView::setDrill(QWidget *drill)
+{
+    m_layout->insertWidget(1, drill);
 }
 
 int ClusterHealthView::brokersShown() const { return m_brokers->rowCount(); }

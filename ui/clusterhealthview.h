@@ -32,6 +32,8 @@ public:
     int brokersShown() const;
     int underReplicatedShown() const;
     int clientsShown() const;
+    // Below the summary: the failure drill, for the cluster Vigil runs itself only. Takes ownership.
+    void setDrill(QWidget *drill);
 
 public Q_SLOTS:
     void showSnapshot(const ClusterSnapshot &snapshot);
@@ -45,6 +47,7 @@ Q_SIGNALS:
 private:
     ClusterRules m_rules;
     QLabel *m_summary;
+    class QVBoxLayout *m_layout;
     QTableWidget *m_brokers;
     QTableWidget *m_partitions;
     QListWidget *m_alerts;

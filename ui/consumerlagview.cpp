@@ -39,7 +39,7 @@ ConsumerLagView::ConsumerLagView(QWidget *parent)
     m_partitionTable->horizontalHeader()->setDefaultSectionSize(76);
     m_partitionTable->setColumnWidth(GroupPartitionsModel::Topic, 150);
     m_newGroup->setObjectName(QStringLiteral("newGroup"));
-    m_newGroup->setPlaceholderText(tr("Add a consumer group id (the embedded cluster cannot list groups)"));
+    m_newGroup->setPlaceholderText(tr("Add a consumer group id (the mock cluster cannot list groups)"));
     auto *add = new QPushButton(tr("Add group"), this);
     add->setObjectName(QStringLiteral("addGroup"));
     auto *remove = new QPushButton(tr("Remove group"), this);

@@ -16,7 +16,8 @@ Q_LOGGING_CATEGORY(lcAudit, "vigil.audit", QtInfoMsg)
 
 DashboardView::DashboardView(FeedModel *feed, const QString &clusterNotice, QWidget *parent)
     : QWidget(parent), m_feed(feed), m_feedView(new QTableView(this)), m_count(new QLabel(this)),
-      m_reveal(new QCheckBox(tr("Show patient identifiers"), this)), m_panels(new QVBoxLayout)
+      m_reveal(new QCheckBox(tr("Show patient identifiers"), this)), m_notice(new QLabel(this)),
+      m_panels(new QVBoxLayout)
 {
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(m_panels);
@@ -25,14 +26,11 @@ DashboardView::DashboardView(FeedModel *feed, const QString &clusterNotice, QWid
     title->setStyleSheet(QStringLiteral("font-size: 15pt; font-weight: 600"));
     layout->addWidget(title);
 
-    if (!clusterNotice.isEmpty()) {
-        auto *notice = new QLabel(clusterNotice, this);
-        notice->setObjectName(QStringLiteral("clusterNotice"));
-        notice->setWordWrap(true);
-        notice->setStyleSheet(QStringLiteral(
-            "background: #fff8e1; color: #4e3b00; border: 1px solid #ffcc80; border-radius: 4px; padding: 6px"));
-        layout->addWidget(notice);
-    }
+    m_notice->setObjectName(QStringLiteral("clusterNotice"));
+    m_notice->setWordWrap(true);
+    m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse); // commands in it can be copied
+    layout->addWidget(m_notice);
+    setClusterNotice(clusterNotice);
 
     auto *toolbar = new QHBoxLayout;
     toolbar->addWidget(m_count);
@@ -64,6 +62,16 @@ DashboardView::DashboardView(FeedModel *feed, const QString &clusterNotice, QWid
     updateCount();
 }
 
+void DashboardView::setClusterNotice(const QString &text, bool alarming)
+{
+    m_notice->setText(text);
+    m_notice->setVisible(!text.isEmpty());
+    m_notice->setStyleSheet(alarming ? QStringLiteral("background: #ffebee; color: #b71c1c; border: 2px solid #c62828; "
+                                                      "border-radius: 4px; padding: 6px; font-weight: 600")
+                                     : QStringLiteral("background: #fff8e1; color: #4e3b00; border: 1px solid #ffcc80; "
+                                                      "border-radius: 4px; padding: 6px"));
+}
+
 void DashboardView::addPanel(QWidget *panel)
 {
     panel->setParent(this);
@@ -82,4 +90,9 @@ void DashboardView::setPatientIdsRevealed(bool revealed)
     if (revealed)
         qCInfo(lcAudit) << "patient identifiers revealed in the live feed by" << qEnvironmentVariable("USER");
     m_feed->setPatientIdsRevealed(revealed);
+}
+
+QString DashboardView::clusterNotice() const
+{
+    return m_notice->text();
 }

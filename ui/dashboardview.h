@@ -11,10 +11,13 @@ class QTableView;
 class DashboardView final : public QWidget {
     Q_OBJECT
 public:
-    // clusterNotice is shown above the feed when not empty (the embedded cluster's limits).
-    DashboardView(FeedModel *feed, const QString &clusterNotice, QWidget *parent = nullptr);
+    // clusterNotice is shown above the feed when not empty (the mock cluster's limits).
+    DashboardView(FeedModel *feed, const QString &clusterNotice = {}, QWidget *parent = nullptr);
 
     QTableView *feedView() const { return m_feedView; }
+    // Above the feed: the local cluster starting, the mock's limits, or (alarming, red) why there is no cluster.
+    void setClusterNotice(const QString &text, bool alarming = false);
+    QString clusterNotice() const;
     // Puts a panel (such as the evaluator's health) above the feed; the view takes ownership.
     void addPanel(QWidget *panel);
 
@@ -26,5 +29,6 @@ private:
     QTableView *m_feedView;
     QLabel *m_count;
     QCheckBox *m_reveal;
+    QLabel *m_notice;
     class QVBoxLayout *m_panels;
 };

@@ -18,7 +18,7 @@ class SchemaTreeModel;
 
 // Subjects (with a filter), their versions as a tree and as formatted JSON, a side-by-side diff of two
 // versions, and a pane that checks a pasted candidate schema with Vigil's explained compatibility check.
-// Works from a SchemaCatalog: the bundled one on the embedded cluster, or one filled from a registry.
+// Works from a SchemaCatalog: the bundled one when no registry is configured, or one filled from a registry.
 // With a registry, the composition root answers registryCheckRequested with setRegistryVerdict.
 class SchemaViewer final : public QWidget {
     Q_OBJECT

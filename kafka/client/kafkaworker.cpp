@@ -3,6 +3,8 @@
 #include "client/clientconfig.h"
 #include "client/kafkaerror.h"
 
+#include <QDateTime>
+#include <QRegularExpression>
 #include <QThread>
 
 KafkaWorker::KafkaWorker(QObject *parent) : QObject(parent), m_reopen(this)
@@ -48,4 +50,20 @@ void KafkaWorker::shutdown()
     m_reopen.stop();
     releaseClients();
     QThread::currentThread()->quit();
+}
+
+QString KafkaWorker::warn(const ClientError &error, const QString &who)
+{
+    QString key = QString::number(error.code) + u':' + error.message.left(120);
+    key.remove(QRegularExpression(QStringLiteral("[0-9]+"))); // "after 3255ms", ports: the same failure
+    const QString line = m_warnings.admit(key, QStringLiteral("%1: %2").arg(who, error.message),
+                                          QDateTime::currentMSecsSinceEpoch());
+    if (!line.isEmpty())
+        Q_EMIT errorOccurred(error);
+    return line;
+}
+
+QStringList KafkaWorker::dueWarnings()
+{
+    return m_warnings.due(QDateTime::currentMSecsSinceEpoch());
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/clientstatus.h"
+#include "base/warningthrottle.h"
 
 #include <QObject>
 #include <QTimer>
@@ -38,8 +39,14 @@ protected:
     // open() failed with error; retryInMs is when it runs again, 0 when it never will. The
     // default reports the error.
     virtual void openFailed(const ClientError &error, int retryInMs);
+    // A failure that may repeat on every try (the cluster away): each distinct one is said once as
+    // errorOccurred, then with a count a minute. Returns the line said, empty while held back.
+    QString warn(const ClientError &error, const QString &who);
+    // The counts of held-back warnings that are due ("(3 more times in the last 60 s)").
+    QStringList dueWarnings();
 
 private:
+    WarningThrottle m_warnings;
     QTimer m_reopen;
     int m_reopenMs = 0;
 };

@@ -81,6 +81,11 @@ int Producer::flush(int timeoutMs)
     return rd_kafka_outq_len(m_client.get());
 }
 
+namespace {
+// How long beginTransaction() waits for an abort that timed out before to finish.
+constexpr int TransactionResumeMs = 10'000;
+} // namespace
+
 void Producer::initTransactions(int timeoutMs)
 {
     throwIfError(rd_kafka_init_transactions(m_client.get(), timeoutMs), QStringLiteral("init transactions"));
@@ -88,26 +93,34 @@ void Producer::initTransactions(int timeoutMs)
 
 void Producer::beginTransaction()
 {
+    if (m_abortPending)
+        abortTransaction(TransactionResumeMs);
     throwIfError(rd_kafka_begin_transaction(m_client.get()), QStringLiteral("begin transaction"));
 }
 
 void Producer::commitTransaction(int timeoutMs)
 {
     rd_kafka_error_t *error = rd_kafka_commit_transaction(m_client.get(), timeoutMs);
+    m_commitPending = false;
     if (error && rd_kafka_error_txn_requires_abort(error)) {
         ClientError failure = clientError(error, QStringLiteral("commit transaction"));
         failure.retriable = true; // aborted: the same records may be sent again in a new transaction
         rd_kafka_error_t *abortError = rd_kafka_abort_transaction(m_client.get(), timeoutMs);
-        if (abortError)
+        if (abortError) {
+            m_abortPending = rd_kafka_error_is_retriable(abortError);
             failure = clientError(abortError, QStringLiteral("abort after failed commit"));
+        }
         throw KafkaException(failure);
     }
+    m_commitPending = error && rd_kafka_error_is_retriable(error);
     throwIfError(error, QStringLiteral("commit transaction"));
 }
 
 void Producer::abortTransaction(int timeoutMs)
 {
-    throwIfError(rd_kafka_abort_transaction(m_client.get(), timeoutMs), QStringLiteral("abort transaction"));
+    rd_kafka_error_t *error = rd_kafka_abort_transaction(m_client.get(), timeoutMs);
+    m_abortPending = error && rd_kafka_error_is_retriable(error);
+    throwIfError(error, QStringLiteral("abort transaction"));
 }
 
 void Producer::sendOffsetsToTransaction(const rd_kafka_topic_partition_list_t *offsets, rd_kafka_t *consumer,

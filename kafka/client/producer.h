@@ -44,9 +44,14 @@ public:
 
     // Transactions (transactional.id must be configured). Each throws KafkaException; a failed
     // commit is aborted first when librdkafka says the transaction must be aborted.
+    // A commit that timed out (the cluster away) goes on in the background and its outcome is not
+    // known: librdkafka's transaction calls are resumable, so the caller must call
+    // commitTransaction() again while commitPending(), and may neither abort nor begin another.
+    // An abort that timed out is resumed by the next beginTransaction() or abortTransaction().
     void initTransactions(int timeoutMs);
     void beginTransaction();
     void commitTransaction(int timeoutMs);
+    bool commitPending() const { return m_commitPending; }
     void abortTransaction(int timeoutMs);
     void sendOffsetsToTransaction(const rd_kafka_topic_partition_list_t *offsets,
                                   rd_kafka_t *consumer, int timeoutMs);
@@ -65,4 +70,6 @@ private:
     DeliveryCounts m_deliveries;
     std::vector<TaggedDelivery> m_tagged;
     RdKafkaPtr m_client;
+    bool m_commitPending = false;
+    bool m_abortPending = false;
 };

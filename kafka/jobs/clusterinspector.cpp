@@ -39,7 +39,7 @@ QString errorText(rd_kafka_resp_err_t code)
 
 bool unsupported(rd_kafka_resp_err_t code)
 {
-    // A timed-out admin request counts too: the embedded cluster leaves them unanswered.
+    // A timed-out admin request counts too: the mock cluster leaves them unanswered.
     return code == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE || code == RD_KAFKA_RESP_ERR__TIMED_OUT || code == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION
         || code == RD_KAFKA_RESP_ERR_INVALID_REQUEST;
 }
@@ -515,7 +515,7 @@ void ClusterInspector::readGroups(ClusterSnapshot &snapshot)
 
 void ClusterInspector::readCommitted(ConsumerGroupInfo &group, const ClusterSnapshot &snapshot)
 {
-    // Every partition is asked for explicitly: the embedded cluster does not answer "all of them".
+    // Every partition is asked for explicitly: the mock cluster does not answer "all of them".
     RdPartitionListPtr list(rd_kafka_topic_partition_list_new(64));
     for (const auto &topic : snapshot.topics) {
         if (topic.internal)

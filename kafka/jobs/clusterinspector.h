@@ -77,7 +77,7 @@ private:
     QHash<QString, QStringList> m_drift;
     QString m_driftNote;
     bool m_refreshing = false;
-    // The embedded cluster never answers DescribeConfigs, ListGroups or DescribeGroups: after one
+    // The mock cluster never answers DescribeConfigs, ListGroups or DescribeGroups: after one
     // unanswered request the inspector says so and asks again only every BackOffRefreshes.
     int m_configsRetryAt = 0;
     int m_listRetryAt = 0;

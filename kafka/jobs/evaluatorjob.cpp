@@ -13,7 +13,6 @@
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QLoggingCategory>
-#include <QRegularExpression>
 
 #include <nlohmann/json.hpp>
 
@@ -152,7 +151,7 @@ void EvaluatorJob::open()
                                                                      QStringLiteral("vigil-evaluator"));
     producerConfig.setDefault(QStringLiteral("linger.ms"), QStringLiteral("0")); // the commit sends at once anyway
     producerConfig.setDefault(QStringLiteral("message.max.bytes"), QString::fromLatin1(ProducerMessageMaxBytes));
-    // Latency over request count (tests/bench/bench_pipeline): the embedded cluster holds an empty
+    // Latency over request count (tests/bench/bench_pipeline): the mock cluster holds an empty
     // fetch for the whole wait, 500 ms by default, and a real broker refuses a transaction begun
     // while the last one's markers are written, retried after retry.backoff.ms (100 ms by default).
     // Both stay the user's to override with -X.
@@ -241,7 +240,7 @@ void EvaluatorJob::evaluateBatch()
         warn(ClientErrors::warning(m_limits.note()
                                    + QStringLiteral(": records are checked against Kafka's default limit of %1 bytes")
                                          .arg(TopicLimits::KafkaDefault)));
-    for (const QString &line : m_warnings.due(QDateTime::currentMSecsSinceEpoch()))
+    for (const QString &line : dueWarnings())
         qCWarning(lcEvaluator).noquote() << line;
     if (!m_held) {
         QList<KafkaRecord> batch = pollBatch();
@@ -324,18 +323,21 @@ void EvaluatorJob::attempt()
 {
     (void)m_producer->takeTaggedDeliveries(); // from an earlier try
     try {
-        m_producer->beginTransaction();
-        EvaluatorReport report = publish();
+        if (!m_producer->commitPending()) { // else the last try's transaction is still committing
+            m_producer->beginTransaction();
+            m_committing = publish();
 
-        std::map<std::pair<QString, int>, qint64> next;
-        for (const auto &record : m_held->records)
-            next[{record.topic, record.partition}] = record.offset + 1;
-        RdPartitionListPtr offsets(rd_kafka_topic_partition_list_new(int(next.size())));
-        for (const auto &[partition, offset] : next)
-            rd_kafka_topic_partition_list_add(offsets.get(), partition.first.toUtf8().constData(), partition.second)
-                ->offset = offset;
-        m_producer->sendOffsetsToTransaction(offsets.get(), m_consumer->handle(), TransactionTimeoutMs);
+            std::map<std::pair<QString, int>, qint64> next;
+            for (const auto &record : m_held->records)
+                next[{record.topic, record.partition}] = record.offset + 1;
+            RdPartitionListPtr offsets(rd_kafka_topic_partition_list_new(int(next.size())));
+            for (const auto &[partition, offset] : next)
+                rd_kafka_topic_partition_list_add(offsets.get(), partition.first.toUtf8().constData(), partition.second)
+                    ->offset = offset;
+            m_producer->sendOffsetsToTransaction(offsets.get(), m_consumer->handle(), TransactionTimeoutMs);
+        }
         m_producer->commitTransaction(TransactionTimeoutMs);
+        EvaluatorReport report = std::exchange(m_committing, {});
         report.committedAtMs = QDateTime::currentMSecsSinceEpoch();
         m_held.reset();
         m_backoffMs = 0;
@@ -356,6 +358,10 @@ void EvaluatorJob::attempt()
         m_producing = -1;
         if (error.fatal || m_fatalError) {
             fail(error.fatal ? error : *m_fatalError);
+            return;
+        }
+        if (m_producer->commitPending()) { // the outcome comes with the next try's commit
+            retryLater(error);
             return;
         }
         try {
@@ -574,17 +580,9 @@ void EvaluatorJob::rewindTo(const QList<KafkaRecord> &batch)
 
 void EvaluatorJob::warn(const ClientError &error)
 {
-    // Each distinct failure once, then a count a minute: a failure that repeats on every try must
-    // not fill the log (or a headless service's journal).
-    QString key = QString::number(error.code) + u':' + error.message.left(120);
-    key.remove(QRegularExpression(QStringLiteral("[0-9]+"))); // "after 3255ms", ports: the same failure
-    const QString line = m_warnings.admit(key,
-                                          QStringLiteral("evaluator: %1").arg(error.message),
-                                          QDateTime::currentMSecsSinceEpoch());
-    if (line.isEmpty())
-        return;
-    qCWarning(lcEvaluator).noquote() << line;
-    Q_EMIT errorOccurred(error);
+    const QString line = KafkaWorker::warn(error, QStringLiteral("evaluator"));
+    if (!line.isEmpty())
+        qCWarning(lcEvaluator).noquote() << line;
 }
 
 void EvaluatorJob::setStatus(EvaluatorStatus::State state, const QString &reason)

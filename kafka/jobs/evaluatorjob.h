@@ -7,7 +7,6 @@
 #include "client/kafkaworker.h"
 #include "client/topiclimits.h"
 #include "base/topics.h"
-#include "base/warningthrottle.h"
 
 #include <QTimer>
 
@@ -116,11 +115,11 @@ private:
     std::unique_ptr<Producer> m_producer;
     TopicLimits m_limits;
     std::optional<HeldBatch> m_held;
+    EvaluatorReport m_committing; // the held batch's report while its transaction is open or still committing
     int m_producing = -1; // the held record whose outputs are being produced, for a refusal at once
     int m_alertPartitions = 0;
     std::optional<ClientError> m_fatalError; // said by a callback, acted on after poll() returned
     qint64 m_backoffMs = 0;
     QTimer m_retry;
     EvaluatorStatus m_status;
-    WarningThrottle m_warnings;
 };

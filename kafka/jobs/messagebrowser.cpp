@@ -218,7 +218,7 @@ void MessageBrowser::browse(quint64 requestId, const BrowseRequest &request)
                 return !offsets.isEmpty();
             };
             // Nothing at or after the time, not even after the epoch, in partitions that hold records: the
-            // cluster cannot look offsets up by time (the embedded cluster answers every lookup with "none").
+            // cluster cannot look offsets up by time (the mock cluster answers every lookup with "none").
             if (noneFound(found) && noneFound(lookUp(0)))
                 throw std::runtime_error("this cluster cannot look offsets up by time (it answers every lookup with "
                                          "\"no such record\"); start at an offset instead");

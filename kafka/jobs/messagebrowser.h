@@ -19,7 +19,7 @@ class Producer;
 struct BrowserSettings {
     ClientConfig config;
     int requestTimeoutMs = 5000; // watermarks, offsets-for-times, and reading one page
-    int fetchWaitMs = 20;        // the embedded cluster holds an empty fetch this long
+    int fetchWaitMs = 20;        // the mock cluster holds an empty fetch this long
     int progressEveryMs = 100;   // filter progress leaves at most this often
     AvroCodec::SchemaLookup schemas;                 // decodes Avro values; none: shown as bytes
     std::shared_ptr<const SchemaEnforcer> enforcer; // refuses events that break their topic's schema

@@ -477,15 +477,19 @@ void ReplaySession::skip(const QString &reason)
 bool ReplaySession::commitSlice()
 {
     if (m_inTransaction) {
-        try {
-            m_inTransaction = false;
-            m_producer->commitTransaction(TransactionTimeoutMs);
-        } catch (const KafkaException &error) {
-            // Aborted: the slice is read and written again, or the replay stops if that keeps failing.
-            if (error.error().fatal || !error.error().retriable || ++m_failedCommits > MaxFailedCommits)
-                throw;
-            m_progress.lastError = error.error().message;
-            return false;
+        m_inTransaction = false;
+        for (;;) {
+            try {
+                m_producer->commitTransaction(TransactionTimeoutMs);
+                break;
+            } catch (const KafkaException &error) {
+                if (error.error().fatal || !error.error().retriable || ++m_failedCommits > MaxFailedCommits)
+                    throw;
+                m_progress.lastError = error.error().message;
+                if (!m_producer->commitPending())
+                    return false; // aborted: the slice is read and written again
+                // Still committing (the cluster away): asked again, never begun anew.
+            }
         }
     }
     m_failedCommits = 0;

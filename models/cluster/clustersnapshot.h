@@ -31,7 +31,7 @@ struct PartitionInfo {
     QString error;              // metadata or watermark error, in words
     QList<int> replicasOnDownBrokers;
     // ISR smaller than the replica set, or a replica on a broker the inspector sees down (the
-    // embedded cluster never shrinks its ISR, so the second is how a drill shows there).
+    // mock cluster never shrinks its ISR, so the second is how a drill shows there).
     bool underReplicated() const { return isr.size() < replicas.size() || !replicasOnDownBrokers.isEmpty(); }
     qint64 messages() const { return low >= 0 && high >= low ? high - low : -1; }
 };
@@ -164,7 +164,7 @@ struct ClusterSnapshot {
     }
 };
 
-// The words the views show where the embedded cluster cannot answer.
+// The words the views show where the mock cluster cannot answer.
 inline QString notSupportedByThisCluster() { return QStringLiteral("not supported by this cluster"); }
 
 // ---- Message browsing -----------------------------------------------------------------------

@@ -22,3 +22,9 @@ void ClusterStatus::recordError(const ClientError &error)
     m_lastError = error.message;
     Q_EMIT changed();
 }
+
+void ClusterStatus::setClusterName(const QString &name)
+{
+    m_clusterName = name;
+    Q_EMIT changed();
+}

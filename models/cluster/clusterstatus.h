@@ -22,6 +22,8 @@ public:
 public Q_SLOTS:
     void updateStatistics(const ClientStatistics &statistics);
     void recordError(const ClientError &error);
+    // The cluster is named once it is known (the local one answers seconds after the window opens).
+    void setClusterName(const QString &name);
 
 Q_SIGNALS:
     void changed();

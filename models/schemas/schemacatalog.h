@@ -22,7 +22,7 @@ struct CatalogEntry {
 };
 
 // The bundled Avro schemas as a local, read-only schema registry: subjects, versions and ids, so the
-// viewer, the enforcer and the Avro decoder work on the embedded cluster with no registry configured.
+// viewer, the enforcer and the Avro decoder work on the mock cluster with no registry configured.
 // Files are named <subject>.v<version>.avsc; ids are given in order of subject, then version, from 1.
 class SchemaCatalog {
 public:

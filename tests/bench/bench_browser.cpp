@@ -16,7 +16,7 @@
 #include "jobs/clusterinspector.h"
 #include "client/consumer.h"
 #include "consumerlagview.h"
-#include "client/embeddedcluster.h"
+#include "local/mockcluster.h"
 #include "client/kafkaerror.h"
 #include "jobs/messagebrowser.h"
 #include "messagebrowserview.h"
@@ -755,7 +755,7 @@ int main(int argc, char **argv)
                 NeedleEvery, qPrintable(RarePatient), rd_kafka_version_str());
     const QString topic = QStringLiteral("bench.browser.") + QUuid::createUuid().toString(QUuid::Id128).left(8);
     {
-        EmbeddedCluster cluster(3);
+        MockCluster cluster(3);
         cluster.createTopic(topic, 1, 1);
         std::printf("\n[embedded] filling %s\n", qPrintable(topic));
         benchmark("embedded", fill(cluster.bootstrapServers(), topic, records), lagSeconds);

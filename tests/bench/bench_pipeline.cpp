@@ -25,7 +25,7 @@
 #include "client/clientconfig.h"
 #include "client/consumer.h"
 #include "clinical/criticalvalueevaluator.h"
-#include "client/embeddedcluster.h"
+#include "local/mockcluster.h"
 #include "jobs/evaluatorjob.h"
 #include "simulator/hospitalsimulator.h"
 #include "client/producer.h"
@@ -1092,7 +1092,7 @@ int main(int argc, char **argv)
         for (const bool tunedRig : {false, true}) {
             if (tunedRig && !withTuned)
                 continue;
-            EmbeddedCluster cluster;
+            MockCluster cluster;
             ClientConfig config;
             config.setBootstrapServers(cluster.bootstrapServers());
             if (tunedRig)
@@ -1128,7 +1128,7 @@ int main(int argc, char **argv)
         say("\n[3][4] consume rates of the same %zu records: kcat, Vigil, and the seed's Python (%s)\n", records.size(),
             qPrintable(pythonScript));
         {
-            EmbeddedCluster cluster;
+            MockCluster cluster;
             const QString bootstrap = cluster.bootstrapServers();
             const std::string name = "embedded (mock, 3 brokers)";
             say("    %s, %s:\n", name.c_str(), LabsTopic.c_str());

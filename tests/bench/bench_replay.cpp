@@ -7,7 +7,7 @@
 //   build/bin/bench_replay [--records N]
 #include "benchsupport.h"
 #include "client/clientconfig.h"
-#include "client/embeddedcluster.h"
+#include "local/mockcluster.h"
 #include "client/kafkaerror.h"
 #include "client/producer.h"
 #include "jobs/replaysession.h"
@@ -169,7 +169,7 @@ int main(int argc, char **argv)
     std::printf("bench_replay: %d lab results (potassium, sodium, glucose), librdkafka %s\n", records, rd_kafka_version_str());
     const QString topic = QStringLiteral("bench.replay.") + QUuid::createUuid().toString(QUuid::Id128).left(8);
     {
-        EmbeddedCluster cluster(3);
+        MockCluster cluster(3);
         cluster.createTopic(topic, 12, 1);
         ClientConfig config;
         config.setBootstrapServers(cluster.bootstrapServers());

@@ -5,7 +5,7 @@
 #include "client/consumer.h"
 #include "items/consumerlagmodel.h"
 #include "consumerlagview.h"
-#include "client/embeddedcluster.h"
+#include "local/mockcluster.h"
 #include "client/kafkaerror.h"
 #include "client/kafkahandles.h"
 #include "lagchart.h"
@@ -43,7 +43,7 @@ class TestBrowsers final : public QObject {
         QVERIFY(widget.grab().save(dir + u'/' + name + QStringLiteral(".png")));
     }
 
-    static InspectorSettings inspectorSettings(const EmbeddedCluster &cluster)
+    static InspectorSettings inspectorSettings(const MockCluster &cluster)
     {
         InspectorSettings settings;
         settings.config.setBootstrapServers(cluster.bootstrapServers());
@@ -68,7 +68,7 @@ class TestBrowsers final : public QObject {
 private slots:
     void topicBrowser()
     {
-        EmbeddedCluster cluster(3);
+        MockCluster cluster(3);
         TopicBrowser browser;
         QAbstractItemModelTester topicsTester(browser.topicsModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QAbstractItemModelTester partitionsTester(browser.partitionsModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -89,7 +89,7 @@ private slots:
     }
     void messageBrowserView()
     {
-        EmbeddedCluster cluster(3);
+        MockCluster cluster(3);
         const QString topic = QStringLiteral("vigil-gui-messages");
         const QString target = QStringLiteral("vigil-gui-republished");
         cluster.createTopic(topic, 2, 3);
@@ -238,7 +238,7 @@ private slots:
 
     void consumerLagView()
     {
-        EmbeddedCluster cluster(3);
+        MockCluster cluster(3);
         const QString topic = QStringLiteral("vigil-gui-lag");
         const QString group = QStringLiteral("clinical-gui-reader");
         cluster.createTopic(topic, 2, 3);
@@ -322,7 +322,7 @@ private slots:
 
     void clusterHealthView()
     {
-        EmbeddedCluster cluster(3);
+        MockCluster cluster(3);
         ClusterHealthView view;
         view.resize(1100, 700);
         view.show();

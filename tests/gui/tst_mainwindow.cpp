@@ -1,4 +1,6 @@
-// The console's main window, offscreen, on the embedded cluster with the simulated hospital.
+// The console's main window, offscreen, with the simulated hospital: on the mock cluster, on the local
+// Apache Kafka cluster Vigil runs by default, and on the RealKafka fixture's broker.
+#include "brokerdrillbar.h"
 #include "clusterhealthview.h"
 #include "cluster/clusterstatus.h"
 #include "commandline.h"
@@ -7,7 +9,13 @@
 #include "items/feedmodel.h"
 #include "mainwindow.h"
 #include "cluster/pipelinehealth.h"
+#include "client/consumer.h"
 #include "client/producer.h"
+#include "consumerlagview.h"
+#include "items/consumerlagmodel.h"
+#include "items/topicsmodel.h"
+#include "local/localcluster.h"
+#include "topicbrowser.h"
 #include "jobs/topicprovisioner.h"
 #include "schemaviewer.h"
 #include "thresholdeditor.h"
@@ -21,9 +29,67 @@
 
 #include <QLabel>
 #include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTemporaryDir>
 #include <QTableView>
 #include <QTcpServer>
 #include <QtTest>
+
+namespace {
+
+// Every committed record of `topic`, read until nothing more came for a few seconds.
+QList<KafkaRecord> readAll(const QString &bootstrap, const QString &topic)
+{
+    ClientConfig config;
+    config.setBootstrapServers(bootstrap);
+    config.set(QStringLiteral("group.id"), QStringLiteral("tst-mainwindow-reader-%1").arg(QDateTime::currentMSecsSinceEpoch()));
+    config.set(QStringLiteral("auto.offset.reset"), QStringLiteral("earliest"));
+    config.set(QStringLiteral("isolation.level"), QStringLiteral("read_committed"));
+    config.set(QStringLiteral("enable.auto.commit"), QStringLiteral("false"));
+    Consumer consumer(config);
+    consumer.subscribe({topic});
+    QList<KafkaRecord> records;
+    QDeadlineTimer quiet(10'000);
+    while (!quiet.hasExpired()) {
+        const RdMessagePtr message = consumer.poll(200);
+        if (message && !message->err) {
+            records.append(Consumer::toRecord(*message));
+            quiet.setRemainingTime(4'000);
+        }
+    }
+    consumer.close(5'000);
+    return records;
+}
+
+QString header(const KafkaRecord &record, const char *name)
+{
+    for (const auto &h : record.headers)
+        if (h.name == name)
+            return QString::fromUtf8(h.value);
+    return {};
+}
+
+// The offsets group `group` committed on `topic`'s partitions (-1001: none).
+QList<qint64> committedOffsets(const QString &bootstrap, const QString &group, const QString &topic, int partitions)
+{
+    ClientConfig config;
+    config.setBootstrapServers(bootstrap);
+    config.set(QStringLiteral("group.id"), group);
+    config.set(QStringLiteral("enable.auto.commit"), QStringLiteral("false"));
+    Consumer consumer(config);
+    RdPartitionListPtr list(rd_kafka_topic_partition_list_new(partitions));
+    for (int p = 0; p < partitions; ++p)
+        rd_kafka_topic_partition_list_add(list.get(), topic.toUtf8().constData(), p);
+    QList<qint64> offsets;
+    if (rd_kafka_committed(consumer.handle(), list.get(), 10'000) == RD_KAFKA_RESP_ERR_NO_ERROR)
+        for (int i = 0; i < list->cnt; ++i)
+            offsets << list->elems[i].offset;
+    consumer.close(5'000);
+    return offsets;
+}
+
+} // namespace
 
 class TestMainWindow final : public QObject {
     Q_OBJECT
@@ -34,7 +100,7 @@ private Q_SLOTS:
         QVERIFY(closed.listen(QHostAddress::LocalHost));
         const QString url = QStringLiteral("http://127.0.0.1:%1").arg(closed.serverPort());
         closed.close();
-        Console console(CommandLine::parse({"vigil", "--serve-wall", "off", "--schema-registry", url}));
+        Console console(CommandLine::parse({"vigil", "--embedded", "mock", "--serve-wall", "off", "--schema-registry", url}));
         auto *viewer = console.window()->findChild<SchemaViewer *>();
         QVERIFY(viewer);
         QTRY_VERIFY_WITH_TIMEOUT(viewer->sourceText().contains(QStringLiteral("the registry could not be read")), 30'000);
@@ -42,9 +108,9 @@ private Q_SLOTS:
         QVERIFY(!viewer->catalog().isEmpty()); // the bundled schemas stay browsable
     }
 
-    void opensOnTheEmbeddedClusterAndTheFeedFills()
+    void opensOnTheMockClusterAndTheFeedFills()
     {
-        Console console(CommandLine::parse({"vigil", "--rate", "60000", "--serve-wall", "127.0.0.1:0"}));
+        Console console(CommandLine::parse({"vigil", "--embedded", "mock", "--rate", "60000", "--serve-wall", "127.0.0.1:0"}));
         MainWindow *window = console.window();
         window->show();
         QVERIFY(QTest::qWaitForWindowExposed(window));
@@ -58,7 +124,7 @@ private Q_SLOTS:
         QCOMPARE(areas, (QStringList{"Dashboard", "Thresholds", "Replay", "Wall displays", "Topics", "Messages", "Consumer lag",
                                      "Cluster health", "Schemas"}));
 
-        // The embedded cluster says what it cannot do.
+        // The mock cluster says what it cannot do.
         auto *notice = window->findChild<QLabel *>(QStringLiteral("clusterNotice"));
         QVERIFY(notice);
         QVERIFY(notice->text().contains(QStringLiteral("in memory")));
@@ -131,6 +197,126 @@ private Q_SLOTS:
             QVERIFY(window->grab().save(screenshotDir + QStringLiteral("/console-walls.png")));
     }
 
+    // The default: no cluster options start a local Apache Kafka (here in a directory of the test's
+    // own). The window opens at once and says the cluster is starting, then every area fills; the
+    // evaluator's offsets are committed, so a second console on the same data continues where the
+    // first stopped and reprocesses no input record.
+    void opensOnTheLocalKafkaAndContinuesAfterARestart()
+    {
+        try {
+            KafkaDistribution::find();
+        } catch (const LocalClusterError &error) {
+            QSKIP(qPrintable(QStringLiteral("no local Kafka here: %1 (%2)").arg(QString::fromUtf8(error.what()), error.fix())));
+        }
+        QTemporaryDir data;
+        QVERIFY(data.isValid());
+        const QStringList arguments{"vigil", "--data-dir", data.path(), "--rate", "60000", "--serve-wall", "off"};
+        const QString screenshotDir = qEnvironmentVariable("VIGIL_SCREENSHOT_DIR");
+        QString bootstrap;
+        QList<qint64> committed;
+        {
+            Console console(CommandLine::parse(arguments));
+            MainWindow *window = console.window();
+            window->resize(1280, 800);
+            window->show();
+            QVERIFY(QTest::qWaitForWindowExposed(window));
+            auto *notice = window->findChild<QLabel *>(QStringLiteral("clusterNotice"));
+            QVERIFY(notice);
+            QVERIFY2(notice->text().startsWith(QStringLiteral("Starting local Kafka")), qPrintable(notice->text()));
+            QVERIFY(console.bootstrapServers().isEmpty()); // nothing waited for the cluster
+            if (!screenshotDir.isEmpty())
+                QVERIFY(window->grab().save(screenshotDir + QStringLiteral("/local-starting.png")));
+
+            QTRY_VERIFY_WITH_TIMEOUT(!console.bootstrapServers().isEmpty(), 180'000);
+            bootstrap = console.bootstrapServers();
+            QCOMPARE(LocalCluster::runningBootstrap(data.path()), bootstrap);
+            QVERIFY2(notice->text().isEmpty(), qPrintable(notice->text()));
+            QVERIFY(console.status()->clusterName().startsWith(QStringLiteral("local Kafka")));
+
+            QTRY_VERIFY_WITH_TIMEOUT(window->dashboard()->feedView()->model()->rowCount() > 100, 60'000);
+            QTRY_VERIFY_WITH_TIMEOUT(console.pipelineHealth()->totals().processed > 500, 60'000);
+
+            // Consumer lag lists the cluster's groups (the mock cannot), Vigil's own among them.
+            auto *lag = window->findChild<ConsumerLagView *>();
+            QVERIFY(lag);
+            for (const QString &group : {QStringLiteral("vigil-evaluator"),
+                                        QStringLiteral("vigil-feed-%1").arg(QCoreApplication::applicationPid())})
+                QTRY_VERIFY2_WITH_TIMEOUT(lag->lagModel()->rowOf(group) >= 0, qPrintable(group), 60'000);
+            // Topics shows configs: the alerts topic is compacted.
+            auto *topics = window->findChild<TopicBrowser *>();
+            QVERIFY(topics);
+            QTRY_VERIFY_WITH_TIMEOUT(topics->topicsModel()->rowCount() >= 6, 30'000);
+            topics->selectTopic(QStringLiteral("healthcare.alerts.critical"));
+            auto *configs = topics->findChild<QPlainTextEdit *>();
+            QVERIFY(configs);
+            QTRY_VERIFY2_WITH_TIMEOUT(configs->toPlainText().contains(QStringLiteral("cleanup.policy = compact")),
+                                      qPrintable(configs->toPlainText()), 30'000);
+
+            // The failure drill, from Cluster health: the only broker down, then up again, and the feed goes on.
+            auto *drill = window->findChild<BrokerDrillBar *>();
+            QVERIFY(drill);
+            QTRY_VERIFY_WITH_TIMEOUT(drill->button(1) && drill->button(1)->text() == QStringLiteral("Stop broker 1"), 30'000);
+            drill->button(1)->click();
+            QTRY_COMPARE_WITH_TIMEOUT(drill->button(1)->text(), QStringLiteral("Start broker 1"), 60'000);
+            QVERIFY(LocalCluster::runningBootstrap(data.path()).isEmpty());
+            drill->button(1)->click();
+            QTRY_COMPARE_WITH_TIMEOUT(drill->button(1)->text(), QStringLiteral("Stop broker 1"), 120'000);
+            const qint64 afterDrill = console.pipelineHealth()->totals().processed;
+            QTRY_VERIFY_WITH_TIMEOUT(console.pipelineHealth()->totals().processed > afterDrill + 100, 120'000);
+
+            if (!screenshotDir.isEmpty()) {
+                auto *navigation = window->findChild<QListWidget *>(QStringLiteral("navigation"));
+                for (int row = 0; row < navigation->count(); ++row) {
+                    navigation->setCurrentRow(row);
+                    QTest::qWait(1500); // the area's next refresh, for the picture only
+                    const QString name = navigation->item(row)->text().toLower().replace(u' ', u'-');
+                    QVERIFY(window->grab().save(screenshotDir + QStringLiteral("/local-%1.png").arg(name)));
+                }
+            }
+            QTRY_VERIFY_WITH_TIMEOUT(
+                [&] {
+                    committed = committedOffsets(bootstrap, QStringLiteral("vigil-evaluator"), QStringLiteral("healthcare.labs.results"), 8);
+                    return std::any_of(committed.begin(), committed.end(), [](qint64 offset) { return offset > 0; });
+                }(),
+                30'000);
+        }
+        // The console started the cluster and was its only user: it is stopped, its data kept.
+        QVERIFY(LocalCluster::runningBootstrap(data.path()).isEmpty());
+
+        // This test uses the cluster too (as a second console would), so it outlives the console
+        // and the outputs can be read once nothing writes any more; the last user out stops it.
+        LocalClusterOptions keeperOptions;
+        keeperOptions.dataDir = data.path();
+        LocalCluster keeper(KafkaDistribution::find(), keeperOptions);
+        keeper.open();
+        QCOMPARE(keeper.bootstrapServers(), bootstrap); // the same ports, while free
+        {
+            Console again(CommandLine::parse(arguments));
+            QTRY_VERIFY_WITH_TIMEOUT(!again.bootstrapServers().isEmpty(), 180'000);
+            QCOMPARE(again.bootstrapServers(), bootstrap);
+            QTRY_VERIFY_WITH_TIMEOUT(again.pipelineHealth()->totals().processed > 200, 60'000);
+            const QList<qint64> resumed = committedOffsets(bootstrap, QStringLiteral("vigil-evaluator"),
+                                                           QStringLiteral("healthcare.labs.results"), 8);
+            for (int p = 0; p < 8; ++p)
+                QVERIFY2(resumed.value(p) >= committed.value(p), qPrintable(QStringLiteral("partition %1").arg(p)));
+        }
+        QCOMPARE(LocalCluster::runningBootstrap(data.path()), bootstrap); // the keeper still uses it
+
+        // Across both runs every input record was evaluated exactly once.
+        QSet<QString> sources;
+        const QList<KafkaRecord> outputs = readAll(bootstrap, QStringLiteral("healthcare.labs.processed"))
+                                           + readAll(bootstrap, QStringLiteral("healthcare.dlq"));
+        for (const KafkaRecord &record : outputs) {
+            const QString source = header(record, "vigil.source.topic") + u'/' + header(record, "vigil.source.partition")
+                                   + u'@' + header(record, "vigil.source.offset");
+            QVERIFY2(!sources.contains(source), qPrintable(QStringLiteral("evaluated twice: ") + source));
+            sources.insert(source);
+        }
+        QVERIFY(sources.size() > 700);
+        keeper.release();
+        QVERIFY(LocalCluster::runningBootstrap(data.path()).isEmpty());
+    }
+
     // Another evaluator takes over the console's transactional id: the console's evaluator cannot go
     // on, and says so where people look, in red on the Dashboard and as FEED DOWN on the wall. On the
     // real broker of the RealKafka fixture: the embedded cluster (librdkafka's mock) never fences.
@@ -179,7 +365,7 @@ private Q_SLOTS:
     // acknowledgement comes back from Kafka to both. A display with a wrong token is refused, loudly.
     void remoteWallDisplayAcknowledgesThroughTheConsole()
     {
-        Console console(CommandLine::parse({"vigil", "--rate", "60000", "--serve-wall", "127.0.0.1:0"}));
+        Console console(CommandLine::parse({"vigil", "--embedded", "mock", "--rate", "60000", "--serve-wall", "127.0.0.1:0"}));
         QVERIFY(console.wallFeed());
         const QString url = console.wallFeed()->url().toString();
 

@@ -1,7 +1,7 @@
 // The replay panel on the embedded cluster, offscreen: a what-if with the potassium high limit moved,
 // apply (audit-logged), re-publish with its dry run and confirmation (twice for a source topic), the
 // dead-letter redrive preset, and export. Screenshots go to $VIGIL_SCREENSHOT_DIR when it is set.
-#include "client/embeddedcluster.h"
+#include "local/mockcluster.h"
 #include "client/producer.h"
 #include "replaypanel.h"
 #include "jobs/replaysession.h"
@@ -61,7 +61,7 @@ class TestReplayPanel final : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        m_cluster = std::make_unique<EmbeddedCluster>(3);
+        m_cluster = std::make_unique<MockCluster>(3);
         m_config.setBootstrapServers(m_cluster->bootstrapServers());
         m_cluster->createTopic("replay.copy", 3, 1);
         Producer producer(m_config);
@@ -230,7 +230,7 @@ private Q_SLOTS:
     void cleanupTestCase() { m_cluster.reset(); }
 
 private:
-    std::unique_ptr<EmbeddedCluster> m_cluster;
+    std::unique_ptr<MockCluster> m_cluster;
     ClientConfig m_config;
 };
 

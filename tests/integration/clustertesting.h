@@ -4,7 +4,7 @@
 // real broker of the RealKafka ctest fixture), client configs, watermarks, and reading to the end.
 #include "client/consumer.h"
 #include "base/text.h"
-#include "client/embeddedcluster.h"
+#include "local/mockcluster.h"
 #include "client/kafkaerror.h"
 #include "client/producer.h"
 #include "jobs/topicprovisioner.h"
@@ -82,7 +82,7 @@ public:
     {
         *skip = false;
         if (row == u"embedded") {
-            m_embedded = std::make_unique<EmbeddedCluster>(3);
+            m_embedded = std::make_unique<MockCluster>(3);
             m_bootstrap = m_embedded->bootstrapServers();
             return {};
         }
@@ -115,7 +115,7 @@ public:
     }
 
     bool isReal() const { return !m_embedded; }
-    EmbeddedCluster *embedded() const { return m_embedded.get(); } // null for the real broker
+    MockCluster *embedded() const { return m_embedded.get(); } // null for the real broker
 
     QString description() const
     {
@@ -170,7 +170,7 @@ public:
     }
 
 private:
-    std::unique_ptr<EmbeddedCluster> m_embedded;
+    std::unique_ptr<MockCluster> m_embedded;
     QString m_bootstrap;
     QString m_version;
 };
@@ -310,6 +310,81 @@ inline QByteArray header(const KafkaRecord &record, const char *name)
         if (h.name == name)
             return h.value;
     }
+    return {};
+}
+
+// A lab result with a known verdict: every tenth is not JSON (a dead letter), every seventh of the
+// others a critically high potassium (7.1 mmol/L), the rest normal.
+inline std::string knownLabResult(int i, const std::string &prefix = "obs-")
+{
+    if (i % 10 == 9)
+        return "{broken json " + std::to_string(i);
+    const double value = i % 7 == 0 ? 7.1 : 4.2;
+    return R"({"resourceType":"Observation","id":")" + prefix + std::to_string(i)
+           + R"(","status":"final","subject":{"reference":"Patient/pat-)" + std::to_string(i % 50)
+           + R"("},"code":{"coding":[{"system":"http://loinc.org","code":"2823-3"}]},"valueQuantity":{"value":)"
+           + std::to_string(value) + R"(,"system":"http://unitsofmeasure.org","code":"mmol/L"}})";
+}
+
+inline int expectedAlerts(int count)
+{
+    int alerts = 0;
+    for (int i = 0; i < count; ++i)
+        alerts += i % 10 != 9 && i % 7 == 0;
+    return alerts;
+}
+
+// Committed records of `topics` from their beginning, until `expected` arrived or the deadline
+// passed, then settleMs more so that anything duplicated shows up too.
+inline QList<KafkaRecord> readCommitted(const QString &bootstrap, const QStringList &topics, int expected, int deadlineMs,
+                                        int settleMs = 0)
+{
+    ClientConfig config;
+    config.setBootstrapServers(bootstrap);
+    config.set("group.id", "committed-reader-" + QUuid::createUuid().toString(QUuid::Id128).left(12));
+    config.set("auto.offset.reset", "earliest");
+    config.set("isolation.level", "read_committed");
+    config.set("enable.auto.commit", "false");
+    Consumer consumer(config);
+    consumer.subscribe(topics);
+    QList<KafkaRecord> records;
+    const auto take = [&](int timeoutMs) {
+        RdMessagePtr message = consumer.poll(timeoutMs);
+        if (message && !message->err)
+            records.append(Consumer::toRecord(*message));
+    };
+    QDeadlineTimer deadline(deadlineMs);
+    while (!deadline.hasExpired() && records.size() < expected)
+        take(100);
+    QDeadlineTimer settle(settleMs);
+    while (!settle.hasExpired())
+        take(100);
+    return records;
+}
+
+// The evaluator's outputs (processed + dead letters) and alerts for `total` knownLabResult()
+// inputs: empty when every input appears exactly once and every expected alert once; else what is wrong.
+inline QString exactlyOnceProblem(const QList<KafkaRecord> &outputs, const QList<KafkaRecord> &alerts, int total)
+{
+    QSet<QString> sources;
+    int deadLetters = 0;
+    for (const auto &record : outputs) {
+        const QString source = QString::fromUtf8(header(record, "vigil.source.topic") + '/'
+                                                 + header(record, "vigil.source.partition") + '@'
+                                                 + header(record, "vigil.source.offset"));
+        if (sources.contains(source))
+            return QStringLiteral("input %1 has two outputs").arg(source);
+        sources.insert(source);
+        deadLetters += record.topic == u"healthcare.dlq";
+    }
+    QSet<QByteArray> alertIds;
+    for (const auto &record : alerts)
+        alertIds.insert(record.key);
+    if (outputs.size() != total || deadLetters != total / 10 || alerts.size() != expectedAlerts(total)
+        || alertIds.size() != alerts.size())
+        return QStringLiteral("%1 outputs (%2 dead letters) for %3 inputs (%4 expected); %5 alerts, %6 distinct, %7 expected")
+            .arg(outputs.size()).arg(deadLetters).arg(total).arg(total / 10).arg(alerts.size()).arg(alertIds.size())
+            .arg(expectedAlerts(total));
     return {};
 }
 

@@ -298,7 +298,7 @@ private Q_SLOTS:
     // can take its brokers down and up in-process.
     void outageIsRetriedWithBackoff()
     {
-        EmbeddedCluster embedded(3);
+        MockCluster embedded(3);
         ClientConfig config;
         config.setBootstrapServers(embedded.bootstrapServers());
         EvaluatorSettings settings;

@@ -15,7 +15,7 @@
 // transactional ids.
 #include "clustertesting.h"
 #include "client/consumer.h"
-#include "client/embeddedcluster.h"
+#include "local/mockcluster.h"
 #include "simulator/hospitalsimulator.h"
 #include "client/kafkaerror.h"
 #include "client/producer.h"
@@ -217,7 +217,7 @@ class TestBothClusters final : public QObject {
             QVERIFY2(aborted.size() == PerTransaction,
                      qPrintable(QStringLiteral("the embedded cluster (librdkafka %1 mock) delivered %2 of %3 aborted "
                                                "records to a read_committed consumer; the README and "
-                                               "EmbeddedCluster::limitations() say it delivers them all. If it now "
+                                               "MockCluster::limitations() say it delivers them all. If it now "
                                                "hides them, update both and this test.")
                                     .arg(QString::fromUtf8(rd_kafka_version_str()))
                                     .arg(aborted.size())

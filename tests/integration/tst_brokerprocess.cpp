@@ -1,4 +1,4 @@
-// `vigil broker --simulate` as a real process, with Debian's kcat as the peer client.
+// `vigil broker --embedded mock --simulate` as a real process, with Debian's kcat as the peer client.
 #include "jobs/feedconsumer.h"
 #include "client/workerthread.h"
 
@@ -44,7 +44,7 @@ private Q_SLOTS:
                  "kcat is not installed; packaging/install-deps installs it");
         QVERIFY2(QFile::exists(vigilBinary()), qPrintable(vigilBinary()));
         m_broker.setProgram(vigilBinary());
-        m_broker.setArguments({QStringLiteral("broker"), QStringLiteral("--simulate"), QStringLiteral("--rate"),
+        m_broker.setArguments({QStringLiteral("broker"), QStringLiteral("--embedded"), QStringLiteral("mock"), QStringLiteral("--simulate"), QStringLiteral("--rate"),
                                QStringLiteral("30000"), QStringLiteral("--seed"), QStringLiteral("5")});
         m_broker.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         m_broker.start();

@@ -2,7 +2,7 @@
 // processed, alert and dead-letter topics read back with read_committed.
 #include "clinical/alert.h"
 #include "client/consumer.h"
-#include "client/embeddedcluster.h"
+#include "local/mockcluster.h"
 #include "jobs/evaluatorjob.h"
 #include "client/producer.h"
 #include "clinical/thresholdset.h"
@@ -61,7 +61,7 @@ class TestEvaluatorJob final : public QObject {
 private Q_SLOTS:
     void everyInputLeavesExactlyOnceWithItsVerdict()
     {
-        EmbeddedCluster cluster;
+        MockCluster cluster;
         ClientConfig config;
         config.setBootstrapServers(cluster.bootstrapServers());
 
@@ -155,7 +155,7 @@ private Q_SLOTS:
 
     void newThresholdsApplyFromTheNextBatch()
     {
-        EmbeddedCluster cluster;
+        MockCluster cluster;
         ClientConfig config;
         config.setBootstrapServers(cluster.bootstrapServers());
         EvaluatorSettings settings;

@@ -1,5 +1,5 @@
 // Simulated hospital -> embedded cluster -> feed consumer worker -> feed model, all real.
-#include "client/embeddedcluster.h"
+#include "local/mockcluster.h"
 #include "jobs/feedconsumer.h"
 #include "items/feedmodel.h"
 #include "jobs/simulatorpublisher.h"
@@ -14,7 +14,7 @@ class TestLiveFeed final : public QObject {
 private Q_SLOTS:
     void simulatedHospitalFillsTheFeed()
     {
-        EmbeddedCluster cluster;
+        MockCluster cluster;
         ClientConfig config;
         config.setBootstrapServers(cluster.bootstrapServers());
 

@@ -11,7 +11,7 @@
 #include "clustertesting.h"
 #include "base/text.h"
 #include "client/consumer.h"
-#include "client/embeddedcluster.h"
+#include "local/mockcluster.h"
 #include "fhir/fhirenvelope.h"
 #include "client/kafkaerror.h"
 #include "client/producer.h"
@@ -214,7 +214,7 @@ class TestPythonInterop final : public QObject {
             QVERIFY2(abortedSeen == aborted,
                      qPrintable(QStringLiteral("the embedded cluster (librdkafka %1 mock) delivered %2 of %3 aborted "
                                                "records to a read_committed consumer; the README and "
-                                               "EmbeddedCluster::limitations() say it delivers them all. If it now "
+                                               "MockCluster::limitations() say it delivers them all. If it now "
                                                "hides them, update both and this test.")
                                     .arg(QString::fromUtf8(rd_kafka_version_str()))
                                     .arg(abortedSeen)

@@ -1,6 +1,6 @@
 // Provisioning and the drift check: on the real broker of the RealKafka fixture (which answers
 // CreateTopics and DescribeConfigs) and on the embedded cluster (which answers neither).
-#include "client/embeddedcluster.h"
+#include "local/mockcluster.h"
 #include "client/kafkaerror.h"
 #include "client/producer.h"
 #include "jobs/topicprovisioner.h"
@@ -89,7 +89,7 @@ private Q_SLOTS:
 
     void embeddedClusterChecksWhatItCan()
     {
-        EmbeddedCluster cluster;
+        MockCluster cluster;
         ClientConfig config;
         config.setBootstrapServers(cluster.bootstrapServers());
         const auto drift = TopicProvisioner(config, 5000).check();

@@ -15,20 +15,48 @@ CommandLine parse(QStringList arguments)
 class TestCommandLine final : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void noClusterOptionsMeansEmbeddedWithTheSimulator()
+    void noClusterOptionsMeansTheLocalKafkaWithTheSimulator()
     {
         const auto line = parse({});
         QCOMPARE(line.mode, CommandLine::Mode::Console);
-        QVERIFY(line.embedded);
+        QCOMPARE(line.cluster, CommandLine::Cluster::Local);
         QVERIFY(line.simulate);
-        QCOMPARE(line.brokers, 3);
+        QVERIFY(line.evaluate);
+        QCOMPARE(line.brokerCount(), 1);
+        QVERIFY(line.dataDir.isEmpty());
         QCOMPARE(line.eventsPerMinute, 5000.0);
+        // A persistent cluster: no --seed means a new hospital each start, never the same ids twice.
+        QVERIFY(line.simulatorSettings(line.config).seed != 1);
+        QCOMPARE(parse({"--seed", "1"}).simulatorSettings(line.config).seed, 1u);
+    }
+
+    void theMockIsChosenByName()
+    {
+        const auto line = parse({"--embedded", "mock"});
+        QCOMPARE(line.cluster, CommandLine::Cluster::Mock);
+        QCOMPARE(line.brokerCount(), 3);
+        QCOMPARE(line.simulatorSettings(line.config).seed, 1u);
+        QCOMPARE(parse({"--embedded", "kafka", "--brokers", "3"}).cluster, CommandLine::Cluster::Local);
+        QCOMPARE(parse({"--brokers", "3"}).brokerCount(), 3);
+        QCOMPARE(parse({"broker", "--data-dir", "/tmp/k"}).dataDir, QStringLiteral("/tmp/k"));
+        QVERIFY(parse({"broker", "--reset"}).reset);
+    }
+
+    void clusterOptionsThatContradictAreRefused()
+    {
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"--embedded", "zookeeper"}));
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"--embedded", "mock", "--bootstrap", "k:1"}));
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"--embedded", "mock", "--data-dir", "/tmp/k"}));
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"--bootstrap", "k:1", "--brokers", "3"}));
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"--reset"}));
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"broker", "--reset", "--embedded", "mock"}));
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"--brokers", "10"}));
     }
 
     void bootstrapConnectsToARealClusterWithoutSimulating()
     {
         const auto line = parse({"--bootstrap", "kafka1:9092", "-X", "security.protocol=SSL"});
-        QVERIFY(!line.embedded);
+        QCOMPARE(line.cluster, CommandLine::Cluster::Remote);
         QVERIFY(!line.simulate);
         QCOMPARE(line.config.bootstrapServers(), QStringLiteral("kafka1:9092"));
         QCOMPARE(line.config.value(QStringLiteral("security.protocol")), QStringLiteral("SSL"));
@@ -37,7 +65,7 @@ private Q_SLOTS:
     void bootstrapMayComeFromMinusX()
     {
         const auto line = parse({"-X", "bootstrap.servers=k:1"});
-        QVERIFY(!line.embedded);
+        QCOMPARE(line.cluster, CommandLine::Cluster::Remote);
     }
 
     void brokerMode()

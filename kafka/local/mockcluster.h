@@ -6,16 +6,16 @@
 
 struct rd_kafka_mock_cluster_s;
 
-// An in-process Kafka cluster: librdkafka's mock cluster, brokers on loopback speaking the
-// real Kafka protocol, so kcat or any client can use it. In memory only; see limitations().
-// Creating and destroying it is quick and never touches the network beyond loopback.
-class EmbeddedCluster {
+// librdkafka's mock cluster, in process: brokers on loopback speaking the Kafka protocol, so kcat or
+// any client can use it. A test tool with missing APIs and no persistence (limitations()): the
+// fallback when Java is missing and `--embedded mock`, never the default. Quick to create and destroy.
+class MockCluster {
 public:
     // Starts the brokers and creates the recommended topic layout. Throws std::runtime_error.
-    explicit EmbeddedCluster(int brokers = 3);
-    ~EmbeddedCluster();
-    EmbeddedCluster(const EmbeddedCluster &) = delete;
-    EmbeddedCluster &operator=(const EmbeddedCluster &) = delete;
+    explicit MockCluster(int brokers = 3);
+    ~MockCluster();
+    MockCluster(const MockCluster &) = delete;
+    MockCluster &operator=(const MockCluster &) = delete;
 
     QString bootstrapServers() const;
     int brokerCount() const { return m_brokers; }

@@ -1,5 +1,5 @@
 #include "client/consumer.h"
-#include "client/embeddedcluster.h"
+#include "local/mockcluster.h"
 #include "client/kafkaerror.h"
 #include "client/producer.h"
 #include "base/topics.h"
@@ -8,7 +8,7 @@
 
 namespace {
 
-ClientConfig configFor(const EmbeddedCluster &cluster)
+ClientConfig configFor(const MockCluster &cluster)
 {
     ClientConfig config;
     config.setBootstrapServers(cluster.bootstrapServers());
@@ -24,12 +24,12 @@ RdMetadataPtr metadata(rd_kafka_t *client)
 
 } // namespace
 
-class TestEmbeddedCluster final : public QObject {
+class TestMockCluster final : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void startsThreeBrokersWithTheSeedTopics()
     {
-        EmbeddedCluster cluster;
+        MockCluster cluster;
         QCOMPARE(cluster.bootstrapServers().split(u',').size(), 3);
         Producer producer(configFor(cluster));
         const RdMetadataPtr md = metadata(producer.handle());
@@ -47,7 +47,7 @@ private Q_SLOTS:
 
     void seedEnvelopeRoundTrip()
     {
-        EmbeddedCluster cluster;
+        MockCluster cluster;
         const std::string value = R"({"event_type":"lab_result","resource_type":"Observation","resource_id":"o1","patient_id":"pat-1","timestamp":"2026-11-27T10:00:00.000Z","fhir_resource":{"resourceType":"Observation","id":"o1"}})";
         Producer producer(configFor(cluster));
         producer.produce("healthcare.labs.results", "pat-1", value, {{"source", "test"}}, 1'700'000'000'000);
@@ -76,7 +76,7 @@ private Q_SLOTS:
 
     void aBrokerCanBeTakenDownAndBroughtBack()
     {
-        EmbeddedCluster cluster;
+        MockCluster cluster;
         cluster.setBrokerUp(2, false);
         cluster.setBrokerUp(2, true);
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, cluster.setBrokerUp(99, false));
@@ -84,7 +84,7 @@ private Q_SLOTS:
 
     void limitationsAreStated()
     {
-        const QString text = EmbeddedCluster::limitations();
+        const QString text = MockCluster::limitations();
         QVERIFY(text.contains(QStringLiteral("in memory")));
         QVERIFY(text.contains(QStringLiteral("DescribeConfigs")));
         QVERIFY(text.contains(QStringLiteral("5 MB")));
@@ -92,5 +92,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestEmbeddedCluster)
-#include "tst_embeddedcluster.moc"
+QTEST_GUILESS_MAIN(TestMockCluster)
+#include "tst_mockcluster.moc"
