@@ -32,9 +32,21 @@ void KafkaWorker::start()
         openFailed(error, 0);
         return;
     }
+    openFailed(error, reopenLater());
+}
+
+int KafkaWorker::reopenLater()
+{
+    releaseClients();
     m_reopenMs = m_reopenMs == 0 ? RetryFirstMs : qMin(RetryMaxMs, m_reopenMs * 2);
-    openFailed(error, m_reopenMs);
     m_reopen.start(m_reopenMs);
+    return m_reopenMs;
+}
+
+bool KafkaWorker::isFenced(int code)
+{
+    return code == RD_KAFKA_RESP_ERR__FENCED || code == RD_KAFKA_RESP_ERR_PRODUCER_FENCED
+           || code == RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
 }
 
 void KafkaWorker::openFailed(const ClientError &error, int retryInMs)

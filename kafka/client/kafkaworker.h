@@ -44,6 +44,12 @@ protected:
     QString warn(const ClientError &error, const QString &who);
     // The counts of held-back warnings that are due ("(3 more times in the last 60 s)").
     QStringList dueWarnings();
+    // A client that librdkafka declared failed for good, but not fenced by another instance (the
+    // cluster lost its quorum under a transaction, say): the clients are released and open() runs
+    // again after the same backoff as a failed start. Returns the wait in ms.
+    int reopenLater();
+    // Another instance took this one's transactional id: going on would fight it.
+    static bool isFenced(int code);
 
 private:
     WarningThrottle m_warnings;

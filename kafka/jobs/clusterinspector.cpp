@@ -143,7 +143,20 @@ void ClusterInspector::refresh()
             broker.state = m_brokerStates.value(broker.id, QStringLiteral("INIT"));
             // INIT: never needed yet, so not known to be down. Anything else but UP is a broken connection.
             broker.up = !unresponsive.contains(broker.id) && (broker.state == u"UP" || broker.state == u"INIT" || broker.state == u"UPDATE");
+            m_seenBrokers.insert(broker.id, broker);
         }
+        // A KRaft cluster leaves a stopped broker out of its metadata: one seen before is down, not gone.
+        for (const BrokerInfo &seen : std::as_const(m_seenBrokers)) {
+            const bool listed = std::any_of(snapshot.brokers.cbegin(), snapshot.brokers.cend(),
+                                            [&seen](const BrokerInfo &broker) { return broker.id == seen.id; });
+            if (listed)
+                continue;
+            BrokerInfo missing = seen;
+            missing.up = false;
+            missing.state = QStringLiteral("not in the cluster's metadata");
+            snapshot.brokers.append(missing);
+        }
+        std::sort(snapshot.brokers.begin(), snapshot.brokers.end(), [](const BrokerInfo &a, const BrokerInfo &b) { return a.id < b.id; });
         QSet<int> down;
         for (const auto &broker : std::as_const(snapshot.brokers)) {
             if (!broker.up)

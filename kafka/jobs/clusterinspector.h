@@ -71,6 +71,7 @@ private:
     std::unique_ptr<Consumer> m_peek; // reads the next unconsumed record's timestamp; joins no group
     QTimer *m_timer = nullptr;
     QHash<int, QString> m_brokerStates;  // node id -> librdkafka state from statistics
+    QMap<int, BrokerInfo> m_seenBrokers; // every broker the metadata has listed, by id
     QHash<PartitionKey, std::deque<WatermarkPoint>> m_watermarks;
     QHash<QString, std::deque<double>> m_rates;
     int m_refreshes = 0;

@@ -143,6 +143,8 @@ int EvaluatorJob::partitionForPatient(const std::string &patientId, int partitio
 
 void EvaluatorJob::open()
 {
+    m_fatalError.reset();
+    m_committing = {};
     ClientConfig consumerConfig = ClientRoles::groupReader(m_settings.config, m_settings.groupId,
                                                            QStringLiteral("vigil-evaluator"));
     // A new group starts at the earliest retained offset: no result is ever skipped.
@@ -245,7 +247,7 @@ void EvaluatorJob::evaluateBatch()
     if (!m_held) {
         QList<KafkaRecord> batch = pollBatch();
         if (m_fatalError) {
-            fail(*m_fatalError); // after poll() has returned: never from inside its callbacks
+            failOrReopen(*m_fatalError); // after poll() has returned: never from inside its callbacks
             return;
         }
         if (batch.isEmpty()) {
@@ -357,7 +359,7 @@ void EvaluatorJob::attempt()
         }
         m_producing = -1;
         if (error.fatal || m_fatalError) {
-            fail(error.fatal ? error : *m_fatalError);
+            failOrReopen(error.fatal ? error : *m_fatalError);
             return;
         }
         if (m_producer->commitPending()) { // the outcome comes with the next try's commit
@@ -596,6 +598,20 @@ void EvaluatorJob::setStatus(EvaluatorStatus::State state, const QString &reason
         m_status.failedAttempts = 0;
     }
     Q_EMIT statusChanged(m_status);
+}
+
+void EvaluatorJob::failOrReopen(const ClientError &error)
+{
+    if (isFenced(error.code)) {
+        fail(error);
+        return;
+    }
+    warn(error);
+    m_held.reset(); // read again from the committed offsets: nothing of an open transaction counted
+    const int waitMs = reopenLater();
+    m_status.retryInMs = waitMs;
+    setStatus(EvaluatorStatus::State::Retrying,
+              tr("the Kafka clients failed and are made anew in %1 s: %2").arg(waitMs / 1000).arg(error.message));
 }
 
 void EvaluatorJob::fail(const ClientError &error)

@@ -106,6 +106,8 @@ private:
     void retryLater(const ClientError &error);
     void rewindTo(const QList<KafkaRecord> &batch);
     void warn(const ClientError &error);
+    // Stopped for good when fenced by another evaluator; else the clients are made anew (Retrying).
+    void failOrReopen(const ClientError &error);
     void setStatus(EvaluatorStatus::State state, const QString &reason = {});
     void fail(const ClientError &error);
 

@@ -38,9 +38,11 @@ void SimulatorPublisher::open()
     m_producer->callbacks().onStatistics = [this](const ClientStatistics &stats) { Q_EMIT statisticsUpdated(stats); };
     m_producer->initTransactions(30'000);
 
-    m_timer = new QTimer(this);
-    m_timer->setTimerType(Qt::PreciseTimer);
-    connect(m_timer, &QTimer::timeout, this, &SimulatorPublisher::tick);
+    if (!m_timer) { // a reopen after a failed client keeps the timer
+        m_timer = new QTimer(this);
+        m_timer->setTimerType(Qt::PreciseTimer);
+        connect(m_timer, &QTimer::timeout, this, &SimulatorPublisher::tick);
+    }
     m_sinceLastTick.start();
     m_timer->start(TickMs);
 }
@@ -106,7 +108,12 @@ void SimulatorPublisher::tick()
     } catch (const KafkaException &error) {
         ++m_counters.transactionsFailed;
         if (error.error().fatal) {
-            fail(error.error());
+            if (isFenced(error.error().code)) {
+                fail(error.error());
+                return;
+            }
+            warn(error.error(), QStringLiteral("simulator")); // the cluster lost the transaction: start anew
+            reopenLater();
             return;
         }
         warn(error.error(), QStringLiteral("simulator")); // every tick while the cluster is away: once, then counted

@@ -14,6 +14,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -337,7 +338,7 @@ inline int expectedAlerts(int count)
 // Committed records of `topics` from their beginning, until `expected` arrived or the deadline
 // passed, then settleMs more so that anything duplicated shows up too.
 inline QList<KafkaRecord> readCommitted(const QString &bootstrap, const QStringList &topics, int expected, int deadlineMs,
-                                        int settleMs = 0)
+                                        int settleMs = 0, const std::function<bool(const KafkaRecord &)> &ours = {})
 {
     ClientConfig config;
     config.setBootstrapServers(bootstrap);
@@ -350,8 +351,11 @@ inline QList<KafkaRecord> readCommitted(const QString &bootstrap, const QStringL
     QList<KafkaRecord> records;
     const auto take = [&](int timeoutMs) {
         RdMessagePtr message = consumer.poll(timeoutMs);
-        if (message && !message->err)
-            records.append(Consumer::toRecord(*message));
+        if (message && !message->err) {
+            KafkaRecord record = Consumer::toRecord(*message);
+            if (!ours || ours(record))
+                records.append(std::move(record));
+        }
     };
     QDeadlineTimer deadline(deadlineMs);
     while (!deadline.hasExpired() && records.size() < expected)
@@ -360,6 +364,21 @@ inline QList<KafkaRecord> readCommitted(const QString &bootstrap, const QStringL
     while (!settle.hasExpired())
         take(100);
     return records;
+}
+
+// Whether an evaluator output comes from an input at or after `start` (the input topic's watermarks
+// before a test produced): on a shared broker, other tests' records are in the same topics.
+inline bool fromInputsAfter(const KafkaRecord &output, const Offsets &start)
+{
+    const PartitionKey input{QString::fromUtf8(header(output, "vigil.source.topic")),
+                             header(output, "vigil.source.partition").toInt()};
+    return header(output, "vigil.source.offset").toLongLong() >= start.value(input, 0);
+}
+
+// Whether an alert is for one of the knownLabResult() observations with this id prefix.
+inline bool alertFor(const KafkaRecord &alert, const std::string &prefix)
+{
+    return QByteArray(alert.value).contains(QByteArray("\"observation_id\":\"") + QByteArray::fromStdString(prefix));
 }
 
 // The evaluator's outputs (processed + dead letters) and alerts for `total` knownLabResult()

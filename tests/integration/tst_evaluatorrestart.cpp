@@ -3,8 +3,8 @@
 // healthcare.labs.processed and healthcare.dlq, and every alert exactly once, read_committed.
 // It runs against the real Apache Kafka broker of the RealKafka test fixture: the mock cluster
 // (librdkafka 2.0.2's) delivers aborted transactions to read_committed consumers, so the invariant
-// cannot hold there. It counts everything in the healthcare.* topics, so no other test may write
-// them meanwhile (RESOURCE_LOCK in CMakeLists.txt).
+// cannot hold there. It counts only the outputs of its own inputs, and no other evaluator may run on
+// the broker meanwhile (RESOURCE_LOCK in CMakeLists.txt: they would fence each other).
 #include "clustertesting.h"
 
 #include <QProcess>
@@ -48,8 +48,12 @@ private Q_SLOTS:
         Producer producer(config);
         constexpr int firstHalf = 20'000;
         constexpr int total = 30'000;
+        // Earlier tests' records stay in the shared broker's topics: only this test's are counted.
+        const Offsets start = highWatermarks(producer.handle(), {"healthcare.labs.results"});
+        const auto ours = [&start](const KafkaRecord &output) { return fromInputsAfter(output, start); };
+        const auto ourAlert = [](const KafkaRecord &alert) { return alertFor(alert, "restart-"); };
         for (int i = 0; i < firstHalf; ++i)
-            producer.produce("healthcare.labs.results", "pat-" + std::to_string(i % 50), knownLabResult(i));
+            producer.produce("healthcare.labs.results", "pat-" + std::to_string(i % 50), knownLabResult(i, "restart-"));
         QCOMPARE(producer.flush(30'000), 0);
 
         QProcess evaluator;
@@ -59,18 +63,18 @@ private Q_SLOTS:
         evaluator.start();
         QVERIFY(evaluator.waitForStarted());
         // Kill it once it has committed some of the work, mid-stream.
-        QVERIFY(readCommitted(m_bootstrap, {"healthcare.labs.processed"}, 1000, 60'000).size() >= 1000);
+        QVERIFY(readCommitted(m_bootstrap, {"healthcare.labs.processed"}, 1000, 60'000, 0, ours).size() >= 1000);
         evaluator.kill(); // SIGKILL: no clean shutdown, a transaction may be open
         QVERIFY(evaluator.waitForFinished(10'000));
 
         for (int i = firstHalf; i < total; ++i)
-            producer.produce("healthcare.labs.results", "pat-" + std::to_string(i % 50), knownLabResult(i));
+            producer.produce("healthcare.labs.results", "pat-" + std::to_string(i % 50), knownLabResult(i, "restart-"));
         QCOMPARE(producer.flush(30'000), 0);
 
         evaluator.start();
         QVERIFY(evaluator.waitForStarted());
-        const auto outputs = readCommitted(m_bootstrap, {"healthcare.labs.processed", "healthcare.dlq"}, total, 120'000, 3'000);
-        const auto alerts = readCommitted(m_bootstrap, {"healthcare.alerts.critical"}, expectedAlerts(total), 30'000, 3'000);
+        const auto outputs = readCommitted(m_bootstrap, {"healthcare.labs.processed", "healthcare.dlq"}, total, 120'000, 3'000, ours);
+        const auto alerts = readCommitted(m_bootstrap, {"healthcare.alerts.critical"}, expectedAlerts(total), 30'000, 3'000, ourAlert);
         evaluator.terminate();
         QVERIFY(evaluator.waitForFinished(15'000));
         QCOMPARE(evaluator.exitCode(), 0);
