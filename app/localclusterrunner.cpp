@@ -63,22 +63,20 @@ void LocalClusterRunner::start()
 
 void LocalClusterRunner::stopNode(int id)
 {
-    if (!m_cluster)
-        return;
-    try {
-        m_cluster->stopNode(id);
-    } catch (const LocalClusterError &error) {
-        Q_EMIT failed(QString::fromStdString(error.what()));
-    }
-    reportNodes();
+    drill([this, id] { m_cluster->stopNode(id); });
 }
 
 void LocalClusterRunner::startNode(int id)
 {
+    drill([this, id] { m_cluster->startNode(id); });
+}
+
+void LocalClusterRunner::drill(const std::function<void()> &step)
+{
     if (!m_cluster)
         return;
     try {
-        m_cluster->startNode(id);
+        step();
     } catch (const LocalClusterError &error) {
         Q_EMIT failed(QString::fromStdString(error.what()));
     }

@@ -4,6 +4,7 @@
 
 #include <QObject>
 
+#include <functional>
 #include <memory>
 
 // The local Apache Kafka cluster on a thread of its own, so that starting it (seconds; the first
@@ -46,4 +47,6 @@ private:
     std::unique_ptr<LocalCluster> m_cluster;
 
     void reportNodes();
+    // One drill step (a node down or up), then the nodes as they are; a failure is said, not thrown.
+    void drill(const std::function<void()> &step);
 };
