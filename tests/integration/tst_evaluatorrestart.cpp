@@ -48,9 +48,8 @@ private Q_SLOTS:
         Producer producer(config);
         constexpr int firstHalf = 20'000;
         constexpr int total = 30'000;
-        // Earlier tests' records stay in the shared broker's topics: only this test's are counted.
-        const Offsets start = highWatermarks(producer.handle(), {"healthcare.labs.results"});
-        const auto ours = [&start](const KafkaRecord &output) { return fromInputsAfter(output, start); };
+        // Other tests' records are in the shared broker's topics too: only this test's are counted.
+        const auto ours = [](const KafkaRecord &output) { return outputOf(output, "restart-"); };
         const auto ourAlert = [](const KafkaRecord &alert) { return alertFor(alert, "restart-"); };
         for (int i = 0; i < firstHalf; ++i)
             producer.produce("healthcare.labs.results", "pat-" + std::to_string(i % 50), knownLabResult(i, "restart-"));
