@@ -56,6 +56,14 @@ struct Options {
                                QStringLiteral("DIR")};
     QCommandLineOption reset{QStringLiteral("reset"),
                              QStringLiteral("broker: delete the local cluster's data (asks first), then exit.")};
+    QCommandLineOption instance{QStringLiteral("instance"),
+                                QStringLiteral("Evaluator: this instance's stable name in the group vigil-evaluator "
+                                               "(its transactional and static member id; default <host>-<index>, "
+                                               "the lowest free on this machine)."),
+                                QStringLiteral("name")};
+    QCommandLineOption threads{QStringLiteral("threads"),
+                               QStringLiteral("Evaluator: instances in this process, one thread each (default 1)."),
+                               QStringLiteral("N")};
     QCommandLineOption wall{QStringLiteral("wall"),
                             QStringLiteral("Open the nurse-station wall display, full screen (Ctrl+Shift+Q leaves).")};
     QCommandLineOption unit{QStringLiteral("unit"), QStringLiteral("The unit (ward) the wall display stands in."),
@@ -101,7 +109,7 @@ struct Options {
     {
         parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsCompactedShortOptions);
         parser.addOptions({bootstrap, property, config, simulate, evaluate, thresholds, check, rate, seed, brokers, embedded,
-                           dataDir, reset, wall, unit,
+                           dataDir, reset, instance, threads, wall, unit,
                            feed, token, windowed, staleAfter, escalate, mrnDigits, linger, serveWall, fullIdentifiers,
                            schemaRegistry, help,
                            version});
@@ -296,6 +304,19 @@ CommandLine CommandLine::parse(const QStringList &arguments)
                          "--evaluate' prints) or a console's feed (--feed ws://host:port --token ...)");
     line.evaluate = parser.isSet(options.evaluate) || line.mode == Mode::Evaluate
                     || (line.mode == Mode::Console && line.ownsCluster());
+    line.instance = parser.value(options.instance).trimmed();
+    if (parser.isSet(options.threads)) {
+        line.threads = int(positiveNumber(parser.value(options.threads), "--threads"));
+        if (line.threads > 64)
+            throw UsageError("--threads takes 1 to 64");
+    }
+    if ((parser.isSet(options.instance) || parser.isSet(options.threads)) && !line.evaluate)
+        throw UsageError("--instance and --threads name and size the evaluator; they go with 'evaluate' or --evaluate");
+    if (parser.isSet(options.instance) && line.instance.isEmpty())
+        throw UsageError("--instance needs a name");
+    if (line.threads > 1 && line.mode == Mode::Console)
+        throw UsageError("--threads runs more evaluator instances headless ('vigil evaluate' or 'vigil broker --evaluate'); "
+                         "the console runs one");
     line.checkOnly = parser.isSet(options.check);
     if (line.checkOnly && line.mode != Mode::Provision)
         throw UsageError("--check goes with provision");
@@ -345,10 +366,11 @@ SimulatorSettings CommandLine::simulatorSettings(const ClientConfig &cluster) co
     return settings;
 }
 
-EvaluatorSettings CommandLine::evaluatorSettings(const ClientConfig &cluster) const
+EvaluatorSettings CommandLine::evaluatorSettings(const ClientConfig &cluster, const QString &instance) const
 {
     EvaluatorSettings settings;
     settings.config = cluster;
+    settings.instance = instance;
     settings.thresholds = ThresholdSet::loadFile(thresholdsPath);
     settings.enforcer = SchemaEnforcer::bundled();
     return settings;

@@ -42,6 +42,8 @@ struct CommandLine {
     QString dataDir;           // --data-dir; empty: LocalCluster::defaultDataDir
     bool reset = false;        // broker --reset: delete the local cluster's data
     QUrl schemaRegistry;       // a Confluent-compatible registry; empty: the bundled schemas
+    QString instance;          // --instance; empty: EvaluatorInstances picks <host>-<index>
+    int threads = 1;           // evaluator instances in this process
 
     // Wall displays (--wall), and the console's feed for remote ones.
     struct Wall {
@@ -68,5 +70,6 @@ struct CommandLine {
     // What the workers asked for get, on the cluster `cluster` (this line's config plus the
     // bootstrap of the cluster Vigil runs, when it does). Throws ThresholdError for a bad file.
     SimulatorSettings simulatorSettings(const ClientConfig &cluster) const;
-    EvaluatorSettings evaluatorSettings(const ClientConfig &cluster) const;
+    // `instance`: the evaluator instance's name (EvaluatorInstances).
+    EvaluatorSettings evaluatorSettings(const ClientConfig &cluster, const QString &instance) const;
 };

@@ -58,6 +58,7 @@ private:
     std::unique_ptr<MainWindow> m_window;
     std::unique_ptr<WorkerThread> m_feedThread;
     std::unique_ptr<WorkerThread> m_simulatorThread;
+    std::unique_ptr<class EvaluatorInstances> m_evaluatorInstance;
     std::unique_ptr<WorkerThread> m_evaluatorThread;
     ThresholdEditor *m_thresholdEditor = nullptr; // owned by the window
     ClusterHealthView *m_clusterHealth = nullptr;  // owned by the window once its area is added

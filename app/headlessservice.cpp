@@ -1,5 +1,6 @@
 #include "headlessservice.h"
 
+#include "evaluatorinstances.h"
 #include "localclusterrunner.h"
 #include "local/mockcluster.h"
 #include "jobs/evaluatorjob.h"
@@ -61,14 +62,22 @@ HeadlessService::HeadlessService(const CommandLine &line) : m_config(line.config
         m_simulatorThread = std::make_unique<WorkerThread>(simulator, QStringLiteral("simulated hospital"));
     }
     if (line.evaluate) {
-        auto *evaluator = new EvaluatorJob(line.evaluatorSettings(m_config));
-        reportErrors(evaluator, QStringLiteral("evaluator"));
-        m_evaluatorThread = std::make_unique<WorkerThread>(evaluator, QStringLiteral("evaluator"));
+        m_instances = std::make_unique<EvaluatorInstances>(line.instance, line.threads);
+        for (const QString &name : m_instances->names()) {
+            auto *evaluator = new EvaluatorJob(line.evaluatorSettings(m_config, name));
+            reportErrors(evaluator, QStringLiteral("evaluator ") + name);
+            m_evaluatorThreads.push_back(std::make_unique<WorkerThread>(evaluator, QStringLiteral("evaluator ") + name));
+        }
+        QTextStream(stderr) << "vigil: evaluator instance" << (m_instances->names().size() > 1 ? "s " : " ")
+            << m_instances->names().join(QStringLiteral(", ")) << " in group vigil-evaluator" << Qt::endl;
     }
 }
 
 HeadlessService::~HeadlessService()
 {
-    WorkerThread::stopAll({m_simulatorThread.get(), m_evaluatorThread.get()});
+    std::vector<WorkerThread *> workers{m_simulatorThread.get()};
+    for (const auto &thread : m_evaluatorThreads)
+        workers.push_back(thread.get());
+    WorkerThread::stopAll(workers);
     m_local.reset(); // stops the cluster this broker started, after its workers
 }

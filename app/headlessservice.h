@@ -3,7 +3,9 @@
 #include "commandline.h"
 
 #include <memory>
+#include <vector>
 
+class EvaluatorInstances;
 class LocalCluster;
 class MockCluster;
 class WorkerThread;
@@ -30,5 +32,6 @@ private:
     std::unique_ptr<MockCluster> m_mock;
     std::unique_ptr<LocalCluster> m_local;
     std::unique_ptr<WorkerThread> m_simulatorThread;
-    std::unique_ptr<WorkerThread> m_evaluatorThread;
+    std::unique_ptr<EvaluatorInstances> m_instances;
+    std::vector<std::unique_ptr<WorkerThread>> m_evaluatorThreads;
 };

@@ -29,9 +29,14 @@ Alert withLifecycleOf(Alert shown, const Alert &coming)
 } // namespace
 
 WallService::WallService(const ClientConfig &cluster, WallState *state, QObject *parent)
+    : WallService(cluster, WallTopics{}, state, parent)
+{
+}
+
+WallService::WallService(const ClientConfig &cluster, const WallTopics &topics, WallState *state, QObject *parent)
     : QObject(parent), m_state(state)
 {
-    auto *source = new WallSource(WallSourceSettings{cluster});
+    auto *source = new WallSource(WallSourceSettings{cluster, topics});
     connect(source, &WallSource::batchReady, this, [this](const WallBatch &batch) {
         qCDebug(lcWall) << "batch:" << batch.alerts.size() << "alerts," << batch.adt.size() << "ADT events,"
                         << batch.unreadable << "unreadable, live" << batch.live;
@@ -49,7 +54,7 @@ WallService::WallService(const ClientConfig &cluster, WallState *state, QObject 
     connect(source, &KafkaWorker::errorOccurred, this, &WallService::errorOccurred);
     m_sourceThread = std::make_unique<WorkerThread>(source, QStringLiteral("wall source"));
 
-    m_publisher = new AlertPublisher(cluster, SchemaEnforcer::bundled());
+    m_publisher = new AlertPublisher(cluster, topics.alerts, SchemaEnforcer::bundled());
     connect(m_publisher, &AlertPublisher::published, this, &WallService::published);
     connect(m_publisher, &KafkaWorker::errorOccurred, this, &WallService::errorOccurred);
     m_publisherThread = std::make_unique<WorkerThread>(m_publisher, QStringLiteral("alert publisher"));

@@ -28,6 +28,7 @@ public:
     using Reply = std::function<void(bool ok, const QString &error)>;
 
     WallService(const ClientConfig &cluster, WallState *state, QObject *parent = nullptr);
+    WallService(const ClientConfig &cluster, const WallTopics &topics, WallState *state, QObject *parent = nullptr);
     ~WallService() override;
 
     // Its source's and publisher's threads, for a caller that stops every worker at once.

@@ -28,7 +28,7 @@ QRect columnRect(const QRect &row, Column column)
 QString stateHeadline(const BoardRow &row)
 {
     switch (row.alert.state) {
-    case AlertState::Open: return WallBoard::tr("OPEN");
+    case AlertState::Open: return row.alert.corrected ? WallBoard::tr("CORRECTED") : WallBoard::tr("OPEN");
     case AlertState::Acknowledged: return WallBoard::tr("ACK");
     case AlertState::Resolved: return WallBoard::tr("RESOLVED");
     case AlertState::Retracted: return WallBoard::tr("WITHDRAWN");
@@ -182,11 +182,15 @@ void WallBoard::paintRow(QPainter &painter, int index, const QRect &rect, bool h
     paintCell(painter, columnRect(rect, Patient), Text::toQString(row.patient), {}, text, largePx * 3 / 4);
     paintCell(painter, columnRect(rect, Analyte), Text::toQString(row.analyte), {}, text, largePx * 3 / 4);
     const QString arrow = row.direction == BoardRow::Direction::Up ? QStringLiteral(" \u25B2") : QStringLiteral(" \u25BC");
-    const QString limit = row.alert.severity == AlertSeverity::CriticalLow    ? tr("critical low")
-                          : row.alert.severity == AlertSeverity::CriticalHigh ? tr("critical high")
-                                                                              : tr("rising fast");
+    QString limit = row.alert.corrected                                   ? tr("no longer critical")
+                    : row.alert.severity == AlertSeverity::CriticalLow    ? tr("critical low")
+                    : row.alert.severity == AlertSeverity::CriticalHigh ? tr("critical high")
+                                                                        : tr("rising fast");
+    if (row.alert.previousValue) // an amended or corrected result: what was said before
+        limit += tr(", was %1").arg(QString::number(*row.alert.previousValue, 'g', 10));
     // The number large, the unit under it: "118 mmol/L" at this size would not fit the column.
-    paintCell(painter, columnRect(rect, Value), Text::toQString(row.number) + arrow, Text::toQString(row.unit) + QStringLiteral(" · ") + limit,
+    paintCell(painter, columnRect(rect, Value), Text::toQString(row.number) + (row.alert.corrected ? QString() : arrow),
+              Text::toQString(row.unit) + QStringLiteral(" · ") + limit,
               WallTheme::value(row.alert.severity, active), largePx);
     paintCell(painter, columnRect(rect, Age), wallDuration(row.ageMs), tr("since result"), text, largePx * 3 / 4);
     paintCell(painter, columnRect(rect, State), stateHeadline(row), stateDetail(row), text, largePx * 3 / 4);

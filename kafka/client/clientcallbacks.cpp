@@ -96,6 +96,16 @@ void logCallback(const rd_kafka_t *, int level, const char *facility, const char
     }
 }
 
+void rebalanceCallback(rd_kafka_t *client, rd_kafka_resp_err_t error, rd_kafka_topic_partition_list_t *partitions,
+                       void *opaque)
+{
+    try {
+        callbacksOf(opaque)->onRebalance(client, error, partitions);
+    } catch (const std::exception &exception) {
+        qCCritical(lcKafka) << "rebalance handler threw:" << exception.what();
+    }
+}
+
 } // namespace
 
 void ClientCallbacks::install(rd_kafka_conf_t *conf)
@@ -105,5 +115,7 @@ void ClientCallbacks::install(rd_kafka_conf_t *conf)
     rd_kafka_conf_set_stats_cb(conf, statisticsCallback);
     if (onDelivery) // a consumer warns about a delivery callback it cannot use
         rd_kafka_conf_set_dr_msg_cb(conf, deliveryCallback);
+    if (onRebalance)
+        rd_kafka_conf_set_rebalance_cb(conf, rebalanceCallback);
     rd_kafka_conf_set_log_cb(conf, logCallback);
 }

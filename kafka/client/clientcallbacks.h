@@ -14,6 +14,10 @@ public:
     std::function<void(const ClientError &)> onError;
     std::function<void(const ClientStatistics &)> onStatistics;
     std::function<void(const rd_kafka_message_t &)> onDelivery;
+    // A group consumer's assignment changes (err: RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS or
+    // __REVOKE_PARTITIONS), called inside poll(); the handler must apply it (Consumer::follow).
+    // Set it before the client is made (Consumer's constructor): librdkafka takes it with the configuration.
+    std::function<void(rd_kafka_t *, rd_kafka_resp_err_t, rd_kafka_topic_partition_list_t *)> onRebalance;
     // Delivery reports with an error so far; each statistics report carries it (the same thread writes both).
     qint64 failedDeliveries = 0;
 

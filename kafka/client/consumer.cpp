@@ -6,8 +6,9 @@
 
 #include <cstring>
 
-Consumer::Consumer(const ClientConfig &config)
+Consumer::Consumer(const ClientConfig &config, RebalanceHandler onRebalance)
 {
+    m_callbacks.onRebalance = std::move(onRebalance);
     RdConfPtr conf = config.build();
     m_callbacks.install(conf.get());
     char errstr[512];
@@ -54,15 +55,25 @@ bool Consumer::close(int deadlineMs)
         rd_kafka_event_t *event = rd_kafka_queue_poll(queue.get(), int(qMin<qint64>(100, deadline.remainingTime())));
         if (event && rd_kafka_event_type(event) == RD_KAFKA_EVENT_REBALANCE) {
             // Closing revokes the assignment; give it up the way the group protocol expects.
-            if (strcmp(rd_kafka_rebalance_protocol(m_client.get()), "COOPERATIVE") == 0)
-                rd_kafka_error_destroy(rd_kafka_incremental_unassign(m_client.get(), rd_kafka_event_topic_partition_list(event)));
-            else
-                rd_kafka_assign(m_client.get(), nullptr);
+            follow(m_client.get(), RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS, rd_kafka_event_topic_partition_list(event));
         }
         if (event)
             rd_kafka_event_destroy(event);
     }
     return true;
+}
+
+void Consumer::follow(rd_kafka_t *client, rd_kafka_resp_err_t change, rd_kafka_topic_partition_list_t *partitions)
+{
+    const bool assign = change == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS;
+    if (strcmp(rd_kafka_rebalance_protocol(client), "COOPERATIVE") == 0) {
+        rd_kafka_error_t *error = assign ? rd_kafka_incremental_assign(client, partitions)
+                                         : rd_kafka_incremental_unassign(client, partitions);
+        if (error)
+            rd_kafka_error_destroy(error);
+    } else {
+        rd_kafka_assign(client, assign ? partitions : nullptr);
+    }
 }
 
 KafkaRecord Consumer::toRecord(const rd_kafka_message_t &message)

@@ -10,7 +10,8 @@
 // A librdkafka high-level consumer owned by the thread that polls it.
 class Consumer {
 public:
-    explicit Consumer(const ClientConfig &config);
+    using RebalanceHandler = decltype(ClientCallbacks::onRebalance);
+    explicit Consumer(const ClientConfig &config, RebalanceHandler onRebalance = {});
     ~Consumer();
     Consumer(const Consumer &) = delete;
     Consumer &operator=(const Consumer &) = delete;
@@ -25,6 +26,8 @@ public:
     bool close(int deadlineMs);
 
     static KafkaRecord toRecord(const rd_kafka_message_t &message);
+    // Applies an assignment change the way librdkafka does without a handler (eager or cooperative).
+    static void follow(rd_kafka_t *client, rd_kafka_resp_err_t change, rd_kafka_topic_partition_list_t *partitions);
 
 private:
     ClientCallbacks m_callbacks; // must outlive m_client

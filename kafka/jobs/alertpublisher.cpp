@@ -11,11 +11,14 @@
 namespace {
 constexpr int MetadataTimeoutMs = 5000;
 constexpr int DeliveryTimeoutMs = 10'000;
-const std::string AlertsTopic(Topics::CriticalAlerts);
+// The schema an alert must fit is the alerts topic's, whatever the topic is called here.
+const std::string AlertsSubjectTopic(Topics::CriticalAlerts);
 } // namespace
 
-AlertPublisher::AlertPublisher(ClientConfig config, std::shared_ptr<const SchemaEnforcer> enforcer, QObject *parent)
-    : KafkaWorker(parent), m_config(std::move(config)), m_enforcer(std::move(enforcer)), m_poll(this)
+AlertPublisher::AlertPublisher(ClientConfig config, std::string topic, std::shared_ptr<const SchemaEnforcer> enforcer,
+                               QObject *parent)
+    : KafkaWorker(parent), m_config(std::move(config)), m_topic(std::move(topic)), m_enforcer(std::move(enforcer)),
+      m_poll(this)
 {
     m_poll.setInterval(20);
     connect(&m_poll, &QTimer::timeout, this, &AlertPublisher::collectDeliveries);
@@ -40,17 +43,17 @@ void AlertPublisher::publish(const Alert &alert)
         return;
     }
     const std::string value = alert.toJson().dump();
-    if (const auto refusal = m_enforcer ? m_enforcer->refusal(AlertsTopic, value) : std::nullopt) {
+    if (const auto refusal = m_enforcer ? m_enforcer->refusal(AlertsSubjectTopic, value) : std::nullopt) {
         Q_EMIT published(id, false, tr("not sent, the alert breaks the topic's schema: %1").arg(QString::fromStdString(*refusal)));
         return;
     }
     try {
         if (m_partitions == 0) // asked on first use: the cluster may not have been up at start
-            m_partitions = partitionCountOf(m_producer->handle(), AlertsTopic, MetadataTimeoutMs);
+            m_partitions = partitionCountOf(m_producer->handle(), m_topic, MetadataTimeoutMs);
         // Never waits for the cluster: each acknowledgement is answered by its own delivery report
         // (within message.timeout.ms), so one outage does not queue the next nurse behind the last.
         const quintptr tag = m_nextTag++;
-        m_producer->produce(AlertsTopic, alert.alertId, value, {}, 0,
+        m_producer->produce(m_topic, alert.alertId, value, {}, 0,
                             EvaluatorJob::partitionForPatient(alert.patientId, m_partitions), tag);
         m_inFlight.insert(tag, id);
         if (!m_poll.isActive())

@@ -20,7 +20,8 @@ class SchemaEnforcer;
 class AlertPublisher final : public KafkaWorker {
     Q_OBJECT
 public:
-    explicit AlertPublisher(ClientConfig config, std::shared_ptr<const SchemaEnforcer> enforcer = {},
+    // `topic`: the alerts topic (healthcare.alerts.critical in the seed's layout); its schema is that one's.
+    explicit AlertPublisher(ClientConfig config, std::string topic, std::shared_ptr<const SchemaEnforcer> enforcer = {},
                             QObject *parent = nullptr);
     ~AlertPublisher() override;
 
@@ -36,6 +37,7 @@ protected:
 
 private:
     ClientConfig m_config;
+    std::string m_topic;
     std::shared_ptr<const SchemaEnforcer> m_enforcer;
     void collectDeliveries();
 

@@ -8,21 +8,28 @@
 #include "client/producer.h"
 #include "client/topicmetadata.h"
 #include "clinical/criticalvalueevaluator.h"
+#include "jobs/globaltables.h"
 #include "schemas/schemaenforcer.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QLoggingCategory>
 
 #include <nlohmann/json.hpp>
 
+#include <QScopeGuard>
+
 #include <map>
+#include <set>
 
 Q_LOGGING_CATEGORY(lcEvaluator, "vigil.evaluator", QtInfoMsg)
 
 namespace {
 
 constexpr int TransactionTimeoutMs = 10'000;
+constexpr int TablesRestoreMs = 30'000;
+constexpr int StateRestoreMs = 60'000;
 constexpr int MaxDeadLettersPerReport = 100;
 constexpr qint64 FirstBackoffMs = 100;
 constexpr qint64 MaxBackoffMs = 30'000;
@@ -46,9 +53,10 @@ QByteArray bytes(std::string_view text)
     return Text::toBytes(text);
 }
 
-QList<KafkaHeader> sourceHeaders(const KafkaRecord &record)
+QList<KafkaHeader> sourceHeaders(const KafkaRecord &record, const QByteArray &instance)
 {
     QList<KafkaHeader> headers = record.headers;
+    headers.append({"vigil.evaluator", instance});
     headers.append({"vigil.source.topic", record.topic.toUtf8()});
     headers.append({"vigil.source.partition", QByteArray::number(record.partition)});
     headers.append({"vigil.source.offset", QByteArray::number(record.offset)});
@@ -102,9 +110,10 @@ QByteArray stubValue(const KafkaRecord &record, const Evaluation &evaluation, st
     return QByteArray::fromStdString(stub.dump());
 }
 
-QList<KafkaHeader> stubHeaders(const KafkaRecord &record, std::string_view reason)
+QList<KafkaHeader> stubHeaders(const KafkaRecord &record, std::string_view reason, const QByteArray &instance)
 {
     QList<KafkaHeader> headers;
+    headers.append({"vigil.evaluator", instance});
     headers.append({"vigil.source.topic", record.topic.toUtf8()});
     headers.append({"vigil.source.partition", QByteArray::number(record.partition)});
     headers.append({"vigil.source.offset", QByteArray::number(record.offset)});
@@ -145,12 +154,16 @@ void EvaluatorJob::open()
 {
     m_fatalError.reset();
     m_committing = {};
-    ClientConfig consumerConfig = ClientRoles::groupReader(m_settings.config, m_settings.groupId,
-                                                           QStringLiteral("vigil-evaluator"));
+    m_instance = m_settings.instance.toUtf8();
+    const QString clientId = QStringLiteral("vigil-evaluator-") + m_settings.instance;
+    ClientConfig consumerConfig = ClientRoles::groupReader(m_settings.config, m_settings.groupId, clientId);
     // A new group starts at the earliest retained offset: no result is ever skipped.
     consumerConfig.set(QStringLiteral("auto.offset.reset"), QStringLiteral("earliest"));
-    ClientConfig producerConfig = ClientRoles::transactionalProducer(m_settings.config, m_settings.transactionalId,
-                                                                     QStringLiteral("vigil-evaluator"));
+    consumerConfig.setDefault(QStringLiteral("group.instance.id"), m_settings.instance);
+    // A static member leaves no gap when it restarts, but one that stops for good keeps its partitions
+    // until its session times out (a clean close sends no LeaveGroup): 10 s, not librdkafka's 45 s.
+    consumerConfig.setDefault(QStringLiteral("session.timeout.ms"), QStringLiteral("10000"));
+    ClientConfig producerConfig = ClientRoles::transactionalProducer(m_settings.config, m_settings.transactionalId(), clientId);
     producerConfig.setDefault(QStringLiteral("linger.ms"), QStringLiteral("0")); // the commit sends at once anyway
     producerConfig.setDefault(QStringLiteral("message.max.bytes"), QString::fromLatin1(ProducerMessageMaxBytes));
     // Latency over request count (tests/bench/bench_pipeline): the mock cluster holds an empty
@@ -172,7 +185,10 @@ void EvaluatorJob::open()
             m_fatalError = error;
     };
     m_producer->initTransactions(30'000);
-    m_consumer = std::make_unique<Consumer>(consumerConfig);
+    m_consumer = std::make_unique<Consumer>(
+        consumerConfig, [this](rd_kafka_t *client, rd_kafka_resp_err_t change, rd_kafka_topic_partition_list_t *partitions) {
+            rebalanced(client, change, partitions);
+        });
     m_consumer->callbacks().onError = m_producer->callbacks().onError;
     m_producer->callbacks().onStatistics = [this](const ClientStatistics &stats) { Q_EMIT statisticsUpdated(stats); };
     m_consumer->callbacks().onStatistics = m_producer->callbacks().onStatistics;
@@ -184,8 +200,109 @@ void EvaluatorJob::open()
                      {QString::fromStdString(topics.processed), QString::fromStdString(topics.alerts),
                       QString::fromStdString(topics.deadLetters)},
                      10'000);
+    openTables();
+    openState();
     setStatus(EvaluatorStatus::State::Running);
     QMetaObject::invokeMethod(this, &EvaluatorJob::evaluateBatch, Qt::QueuedConnection);
+}
+
+void EvaluatorJob::openTables()
+{
+    const QString topics = QString::fromStdString(m_settings.topics.adt + " and " + m_settings.topics.alerts);
+    try {
+        m_tables = std::make_unique<GlobalTables>(m_settings.config, m_settings.topics.adt, m_settings.topics.alerts,
+                                                  [this](const Alert &alert) { m_evaluator->observe(alert); });
+        if (!m_tables->restore(TablesRestoreMs))
+            warn(ClientErrors::warning(tr("%1 were not read to their end within %2 s: alerts are placed and lifecycles "
+                                          "respected as far as they were read, and more as the rest arrives")
+                                           .arg(topics).arg(TablesRestoreMs / 1000)));
+    } catch (const KafkaException &error) {
+        m_tables.reset();
+        warn(ClientErrors::warning(tr("alerts go without location, and amendments cannot see acknowledgements: %1 "
+                                      "cannot be read (%2)")
+                                       .arg(topics, error.error().message)));
+    }
+}
+
+void EvaluatorJob::openState()
+{
+    const QString topic = QString::fromStdString(m_settings.topics.state);
+    try {
+        const int inputs = partitionCountOf(m_producer->handle(), m_settings.topics.input, 10'000);
+        const int states = partitionCountOf(m_producer->handle(), m_settings.topics.state, 10'000);
+        if (states != inputs) {
+            warn(ClientErrors::warning(tr("the delta rule's history is kept in memory only: %1 has %2 partitions, %3 has "
+                                          "%4 (they must match; vigil provision --check shows it)")
+                                           .arg(topic).arg(states).arg(QString::fromStdString(m_settings.topics.input))
+                                           .arg(inputs)));
+            return;
+        }
+        m_stateReader = std::make_unique<Consumer>(
+            ClientRoles::assignOnlyReader(m_settings.config, QStringLiteral("vigil-evaluator-state")));
+    } catch (const KafkaException &error) {
+        warn(ClientErrors::warning(tr("the delta rule's history is kept in memory only: %1 cannot be used (%2)")
+                                       .arg(topic, error.error().message)));
+    }
+}
+
+void EvaluatorJob::restoreState(const rd_kafka_topic_partition_list_t *assigned)
+{
+    if (!m_stateReader)
+        return;
+    RdPartitionListPtr state(rd_kafka_topic_partition_list_new(assigned->cnt));
+    for (int i = 0; i < assigned->cnt; ++i) {
+        if (assigned->elems[i].topic == m_settings.topics.input)
+            rd_kafka_topic_partition_list_add(state.get(), m_settings.topics.state.c_str(), assigned->elems[i].partition)
+                ->offset = RD_KAFKA_OFFSET_BEGINNING;
+    }
+    if (state->cnt == 0)
+        return;
+    throwIfError(rd_kafka_assign(m_stateReader->handle(), state.get()), QStringLiteral("assign the evaluator's state"));
+    std::set<int> atEnd;
+    int restored = 0;
+    QDeadlineTimer deadline(StateRestoreMs);
+    while (int(atEnd.size()) < state->cnt && !deadline.hasExpired()) {
+        RdMessagePtr message = m_stateReader->poll(100);
+        if (!message)
+            continue;
+        if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+            atEnd.insert(message->partition);
+            continue;
+        }
+        if (message->err || !message->key)
+            continue;
+        const std::string patient(static_cast<const char *>(message->key), message->key_len);
+        std::string why;
+        if (!message->payload) {
+            m_evaluator->restore(PatientMemory{patient, {}}); // a tombstone: nothing left to remember
+        } else if (auto memory = PatientMemory::parse({static_cast<const char *>(message->payload), message->len}, &why)) {
+            m_evaluator->restore(*memory);
+            ++restored;
+        } else {
+            warn(ClientErrors::warning(tr("a record of %1 [%2] is not an evaluator state: %3")
+                                           .arg(QString::fromStdString(m_settings.topics.state))
+                                           .arg(message->partition).arg(QString::fromStdString(why))));
+        }
+    }
+    rd_kafka_assign(m_stateReader->handle(), nullptr);
+    if (int(atEnd.size()) < state->cnt)
+        warn(ClientErrors::warning(tr("the evaluator's state was not read to its end within %1 s: the delta rule "
+                                      "compares with what was read").arg(StateRestoreMs / 1000)));
+    qCInfo(lcEvaluator).noquote() << "evaluator" << m_settings.instance << "restored" << restored
+                                  << "patients' state for" << state->cnt << "partitions";
+}
+
+void EvaluatorJob::place(std::vector<Alert> &alerts) const
+{
+    if (!m_tables)
+        return;
+    for (Alert &alert : alerts) {
+        if (const auto placement = m_tables->placementOf(alert.patientId)) {
+            alert.location = GlobalTables::locationOf(*placement);
+            if (!placement->encounterId.empty())
+                alert.encounterId = placement->encounterId;
+        }
+    }
 }
 
 void EvaluatorJob::openFailed(const ClientError &error, int retryInMs)
@@ -213,6 +330,8 @@ QList<KafkaRecord> EvaluatorJob::pollBatch()
     // Wait for the first record, then take what is already there: large batches under load,
     // no added latency when results trickle in.
     QList<KafkaRecord> batch;
+    m_filling = &batch;
+    const auto filled = qScopeGuard([this] { m_filling = nullptr; });
     int timeoutMs = 100;
     while (batch.size() < m_settings.maxBatchRecords && !m_fatalError) {
         RdMessagePtr message = m_consumer->poll(timeoutMs);
@@ -232,6 +351,21 @@ QList<KafkaRecord> EvaluatorJob::pollBatch()
         timeoutMs = 0;
     }
     return batch;
+}
+
+void EvaluatorJob::rebalanced(rd_kafka_t *client, rd_kafka_resp_err_t change, rd_kafka_topic_partition_list_t *partitions)
+{
+    // Only inside poll(), so never while a transaction is open: a batch is polled, then published.
+    if (change == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS && m_filling) {
+        std::set<std::pair<QString, int>> revoked;
+        for (int i = 0; i < partitions->cnt; ++i)
+            revoked.emplace(QString::fromUtf8(partitions->elems[i].topic), partitions->elems[i].partition);
+        m_filling->removeIf([&](const KafkaRecord &record) { return revoked.count({record.topic, record.partition}) > 0; });
+    }
+    Consumer::follow(client, change, partitions);
+    // The partitions' memory is read back before their first record is evaluated.
+    if (change == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS)
+        restoreState(partitions);
 }
 
 void EvaluatorJob::evaluateBatch()
@@ -265,12 +399,23 @@ EvaluatorJob::HeldBatch EvaluatorJob::evaluate(QList<KafkaRecord> records)
     const auto &set = m_evaluator->thresholds();
     held.thresholdSet = QStringLiteral("%1 v%2").arg(QString::fromStdString(set->name())).arg(set->version());
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (m_tables)
+        m_tables->follow(); // what the census and the alerts brought since the last batch
     held.evaluations.reserve(size_t(records.size()));
     held.plans.reserve(size_t(records.size()));
     for (const auto &record : records) {
         const RecordSource source{record.topic.toStdString(), record.partition, record.offset};
         held.evaluations.push_back(m_evaluator->evaluate(view(record.value), source, now));
+        place(held.evaluations.back().alerts);
         held.plans.push_back(planFor(record, held.evaluations.back(), held.thresholdSet));
+    }
+    // Each changed patient's memory goes to the state partition of the input it came from.
+    std::map<std::string, int> partitionOf;
+    for (std::size_t i = 0; i < held.evaluations.size(); ++i)
+        partitionOf[held.evaluations[i].patientId] = records[qsizetype(i)].partition;
+    for (PatientMemory &memory : m_evaluator->takeChangedMemories()) {
+        if (const auto found = partitionOf.find(memory.patientId); found != partitionOf.end() && m_stateReader)
+            held.memories.emplace_back(found->second, std::move(memory));
     }
     held.records = std::move(records);
     return held;
@@ -287,12 +432,12 @@ EvaluatorJob::Plan EvaluatorJob::planFor(const KafkaRecord &record, const Evalua
         return TopicLimits::batchBytes(view(key), view(value), headers) <= m_limits.limitOf(topic);
     };
     const qint64 stubBytes = TopicLimits::batchBytes(view(stubKey(record.key)), view(stubValue(record, evaluation, TooLarge)),
-                                                     stubHeaders(record, TooLarge))
+                                                     stubHeaders(record, TooLarge, m_instance))
                              + 256; // verdict, thresholds and reason headers
     const auto stubFits = [&](const std::string &topic) { return stubBytes <= m_limits.limitOf(topic); };
 
     if (evaluation.verdict != Verdict::DeadLetter) {
-        QList<KafkaHeader> headers = sourceHeaders(record);
+        QList<KafkaHeader> headers = sourceHeaders(record, m_instance);
         headers.append({"vigil.verdict", bytes(evaluation.verdictName())});
         headers.append({"vigil.thresholds", thresholdSet.toUtf8()});
         if (fits(topics.processed, record.key, record.value, headers))
@@ -300,7 +445,8 @@ EvaluatorJob::Plan EvaluatorJob::planFor(const KafkaRecord &record, const Evalua
         else if (stubFits(topics.processed))
             plan.processed = Output::Stub;
         for (const Alert &alert : evaluation.alerts) {
-            if (TopicLimits::batchBytes(alert.alertId, alert.toJson().dump(), {}) > m_limits.limitOf(topics.alerts))
+            if (TopicLimits::batchBytes(alert.alertId, alert.toJson().dump(), {{"vigil.evaluator", m_instance}})
+                > m_limits.limitOf(topics.alerts))
                 plan.alerts = false;
         }
         if (plan.processed != Output::None && plan.alerts)
@@ -312,7 +458,7 @@ EvaluatorJob::Plan EvaluatorJob::planFor(const KafkaRecord &record, const Evalua
         plan.deadLetterReason = evaluation.deadLetterReason;
         plan.deadLetterMessage = evaluation.deadLetterMessage;
     }
-    QList<KafkaHeader> headers = sourceHeaders(record);
+    QList<KafkaHeader> headers = sourceHeaders(record, m_instance);
     headers.append({"vigil.dlq.reason", bytes(plan.deadLetterReason)});
     headers.append({"vigil.dlq.message", bytes(plan.deadLetterMessage)});
     plan.deadLetter = fits(topics.deadLetters, record.key, record.value, headers) ? Output::Copy
@@ -414,7 +560,18 @@ EvaluatorReport EvaluatorJob::publish()
             ++report.stubbed;
     }
     m_producing = -1;
+    produceMemories();
     return report;
+}
+
+void EvaluatorJob::produceMemories()
+{
+    for (const auto &[partition, memory] : m_held->memories) {
+        const std::string value = memory.creatinine.empty() ? std::string() : memory.toJson();
+        m_producer->produce(m_settings.topics.state, memory.patientId,
+                            memory.creatinine.empty() ? std::string_view() : std::string_view(value),
+                            {{"vigil.evaluator", m_instance}}, 0, partition);
+    }
 }
 
 void EvaluatorJob::produceProcessed(int index, EvaluatorReport &report)
@@ -426,13 +583,13 @@ void EvaluatorJob::produceProcessed(int index, EvaluatorReport &report)
     const Evaluation &evaluation = m_held->evaluations[size_t(index)];
     const std::string &topic = m_settings.topics.processed;
     if (plan.processed == Output::Copy) {
-        QList<KafkaHeader> headers = sourceHeaders(record);
+        QList<KafkaHeader> headers = sourceHeaders(record, m_instance);
         headers.append({"vigil.verdict", bytes(evaluation.verdictName())});
         headers.append({"vigil.thresholds", report.thresholdSet.toUtf8()});
         m_producer->produce(topic, view(record.key), view(record.value), headers, record.timestampMs, RD_KAFKA_PARTITION_UA,
                             tagOf(index, ProcessedOutput));
     } else {
-        QList<KafkaHeader> headers = stubHeaders(record, TooLarge);
+        QList<KafkaHeader> headers = stubHeaders(record, TooLarge, m_instance);
         headers.append({"vigil.verdict", bytes(evaluation.verdictName())});
         headers.append({"vigil.thresholds", report.thresholdSet.toUtf8()});
         m_producer->produce(topic, view(stubKey(record.key)), view(stubValue(record, evaluation, TooLarge)), headers,
@@ -459,7 +616,8 @@ void EvaluatorJob::produceAlerts(int index, EvaluatorReport &report)
                 plan.deadLetter = Output::Copy;
             return;
         }
-        m_producer->produce(m_settings.topics.alerts, alert.alertId, value, {}, 0, partitionForPatient(alert.patientId, m_alertPartitions),
+        m_producer->produce(m_settings.topics.alerts, alert.alertId, value, {{"vigil.evaluator", m_instance}}, 0,
+                            partitionForPatient(alert.patientId, m_alertPartitions),
                             tagOf(index, AlertOutput));
         ++report.alerts;
     }
@@ -481,7 +639,7 @@ void EvaluatorJob::produceDeadLetter(int index, EvaluatorReport &report)
     QByteArray value = record.value;
     QList<KafkaHeader> headers;
     if (plan.deadLetter == Output::Copy) {
-        headers = sourceHeaders(record);
+        headers = sourceHeaders(record, m_instance);
     } else {
         // What it was dead-lettered for stays in the message; the reason says why only a stub is here.
         if (reason != TooLarge) {
@@ -489,7 +647,7 @@ void EvaluatorJob::produceDeadLetter(int index, EvaluatorReport &report)
                       + m_settings.topics.deadLetters + " accepts; dead-lettered for " + reason + ": " + message;
             reason = std::string(TooLarge);
         }
-        headers = stubHeaders(record, TooLarge);
+        headers = stubHeaders(record, TooLarge, m_instance);
         key = stubKey(record.key);
         value = plan.deadLetter == Output::Stub ? stubValue(record, evaluation, TooLarge) : QByteArray();
     }
@@ -633,4 +791,6 @@ void EvaluatorJob::releaseClients()
         m_consumer.reset();
     }
     m_producer.reset();
+    m_tables.reset();
+    m_stateReader.reset();
 }

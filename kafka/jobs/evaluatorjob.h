@@ -14,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+class GlobalTables;
 class Consumer;
 class Producer;
 class SchemaEnforcer;
@@ -25,6 +26,8 @@ struct EvaluatorTopics {
     std::string processed{Topics::LabsProcessed};
     std::string alerts{Topics::CriticalAlerts};
     std::string deadLetters{Topics::DeadLetters};
+    std::string adt{Topics::Adt}; // read whole (GlobalTables): where each patient is
+    std::string state{Topics::EvaluatorState}; // each input partition's patients' memory (PatientMemory)
 };
 
 struct EvaluatorSettings {
@@ -33,7 +36,14 @@ struct EvaluatorSettings {
     std::shared_ptr<const ThresholdSet> thresholds;
     qint64 lateHorizonMs = 24LL * 3600 * 1000;
     QString groupId = QStringLiteral("vigil-evaluator");
-    QString transactionalId = QStringLiteral("vigil-evaluator");
+    // This instance's name, the same across its restarts and unique in the group (EvaluatorInstances
+    // claims one per process and thread). Its transactional id is <groupId>-<instance>, so instances
+    // never fence one another, and a zombie is fenced by the group's generation instead (KIP-447:
+    // offsets are sent with the consumer's group metadata). It is also the static membership id
+    // (group.instance.id): a restarted instance takes its partitions back at once, not after the
+    // killed member's session timeout.
+    QString instance = QStringLiteral("solo");
+    QString transactionalId() const { return groupId + u'-' + instance; }
     int maxBatchRecords = 2000;
     // Alerts are checked against healthcare.alerts.critical's schema before they are written; a
     // refused alert is not written, its input goes to healthcare.dlq saying why. None: not checked.
@@ -44,7 +54,19 @@ struct EvaluatorSettings {
 // vigil-evaluator with read_committed, and in one transaction per batch, with the input offsets
 // sent to the transaction, writes every record that parses to labs.processed (with its verdict),
 // every critical or delta alert to alerts.critical (key = alert id, partition from the patient
-// id), and the rest to healthcare.dlq with the reason.
+// id), and the rest to healthcare.dlq with the reason. Every output names its instance in the header
+// vigil.evaluator. Any number of instances share the input's partitions (EvaluatorSettings::instance);
+// records already polled from a partition that the group takes away are dropped from the batch, not
+// committed: its next owner reads them from the committed offset.
+//
+// What it must remember lives in Kafka. Each patient's creatinine history (the KDIGO delta rule's)
+// goes to the compacted state topic in the same transaction as the outputs it explains, into the
+// partition of the input it came from; a partition assigned to this instance has its state read back
+// before its first record is evaluated. The ADT census and the alerts topic are global tables
+// (GlobalTables: all partitions, restored at start, then followed): every alert carries the patient's
+// location and encounter at evaluation time (null for a patient no census has), and the lifecycle a
+// display gave an alert (acknowledged, resolved) is respected by later records about its observation
+// (CriticalValueEvaluator::observe).
 //
 // No record can stop it. Every output is checked against the size its topic accepts (TopicLimits)
 // before it is produced; an input too large to copy is written as a stub (its coordinates, verdict,
@@ -90,12 +112,19 @@ private:
         std::vector<Evaluation> evaluations; // evaluated once: a retry never evaluates again
         std::vector<Plan> plans;
         QString thresholdSet;
+        std::vector<std::pair<int, PatientMemory>> memories; // the state records (partition, memory) it changed
         qint64 failedAttempts = 0;
     };
 
     void evaluateBatch();
     QList<KafkaRecord> pollBatch();
+    void rebalanced(rd_kafka_t *client, rd_kafka_resp_err_t change, rd_kafka_topic_partition_list_t *partitions);
     HeldBatch evaluate(QList<KafkaRecord> records);
+    void openTables();
+    void openState();
+    void restoreState(const rd_kafka_topic_partition_list_t *assigned);
+    void place(std::vector<Alert> &alerts) const;
+    void produceMemories();
     Plan planFor(const KafkaRecord &record, const Evaluation &evaluation, const QString &thresholdSet) const;
     void attempt();
     EvaluatorReport publish();
@@ -115,8 +144,12 @@ private:
     std::unique_ptr<CriticalValueEvaluator> m_evaluator;
     std::unique_ptr<Consumer> m_consumer;
     std::unique_ptr<Producer> m_producer;
+    std::unique_ptr<GlobalTables> m_tables; // null when the census and alerts cannot be read
+    std::unique_ptr<Consumer> m_stateReader; // null when the state topic cannot be used
     TopicLimits m_limits;
     std::optional<HeldBatch> m_held;
+    QList<KafkaRecord> *m_filling = nullptr; // the batch pollBatch() is taking, for a revocation meanwhile
+    QByteArray m_instance;                    // the vigil.evaluator header's value
     EvaluatorReport m_committing; // the held batch's report while its transaction is open or still committing
     int m_producing = -1; // the held record whose outputs are being produced, for a refusal at once
     int m_alertPartitions = 0;

@@ -7,7 +7,6 @@
 #include "client/kafkaerror.h"
 #include "client/kafkahandles.h"
 #include "client/topicmetadata.h"
-#include "base/topics.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>
@@ -18,9 +17,6 @@ constexpr int MaxBatchMs = 50;
 constexpr int MaxBatchRecords = 5000;
 constexpr int MetadataTimeoutMs = 5000;
 constexpr int ProbeTimeoutMs = 2000;
-
-const std::string AlertsTopic(Topics::CriticalAlerts);
-const std::string AdtTopic(Topics::Adt);
 
 qint64 now() { return QDateTime::currentMSecsSinceEpoch(); }
 
@@ -60,7 +56,7 @@ void WallSource::openFailed(const ClientError &error, int retryInMs)
 void WallSource::assignFromBeginning()
 {
     RdPartitionListPtr partitions(rd_kafka_topic_partition_list_new(32));
-    for (const std::string &topic : {AlertsTopic, AdtTopic}) {
+    for (const std::string &topic : {m_settings.topics.alerts, m_settings.topics.adt}) {
         const int count = partitionCountOf(m_consumer->handle(), topic, MetadataTimeoutMs);
         for (int partition = 0; partition < count; ++partition)
             rd_kafka_topic_partition_list_add(partitions.get(), topic.c_str(), partition)->offset = RD_KAFKA_OFFSET_BEGINNING;
@@ -114,7 +110,7 @@ void WallSource::decode(const KafkaRecord &record, WallBatch &batch)
         if (batch.unreadable++ == 0)
             batch.firstUnreadable = QString::fromUtf8(what);
     };
-    if (record.topic.toStdString() == AlertsTopic) {
+    if (record.topic.toStdString() == m_settings.topics.alerts) {
         if (record.value.isNull())
             return; // a tombstone: compaction's way of forgetting an alert
         try {
@@ -135,7 +131,7 @@ void WallSource::decode(const KafkaRecord &record, WallBatch &batch)
 void WallSource::probeBrokers()
 {
     int64_t low = 0, high = 0;
-    const auto error = queryWatermarks(m_consumer->handle(), AlertsTopic.c_str(), 0, &low, &high, ProbeTimeoutMs);
+    const auto error = queryWatermarks(m_consumer->handle(), m_settings.topics.alerts.c_str(), 0, &low, &high, ProbeTimeoutMs);
     m_sinceHeard.restart(); // probe again only after another interval, answered or not
     if (error == RD_KAFKA_RESP_ERR_NO_ERROR)
         Q_EMIT heard(now());

@@ -4,6 +4,7 @@
 #include "client/clientconfig.h"
 #include "base/kafkarecord.h"
 #include "client/kafkaworker.h"
+#include "base/topics.h"
 #include "wall/wallfeed.h"
 
 #include <QElapsedTimer>
@@ -25,8 +26,15 @@ struct WallBatch {
     QString firstUnreadable; // why the first of them could not be read
 };
 
+// Where wall displays read and write: the seed's layout, unless a test or a site names others.
+struct WallTopics {
+    std::string alerts{Topics::CriticalAlerts};
+    std::string adt{Topics::Adt};
+};
+
 struct WallSourceSettings {
     ClientConfig config;
+    WallTopics topics;
     int heartbeatMs = 5000; // how often the source proves the brokers answer when no record arrives
 };
 

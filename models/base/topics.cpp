@@ -24,6 +24,7 @@ const std::vector<TopicSpec> &recommendedLayout()
         {FhirOther, 6, 30 * day, false},
         {LabsProcessed, 8, 90 * day, false},
         {DeadLetters, 3, 90 * day, false},
+        {EvaluatorState, 8, -1, true}, // as many partitions as LabResults: partition p keeps the patients of input p
     };
     return layout;
 }

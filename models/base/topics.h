@@ -13,6 +13,8 @@ inline constexpr std::string_view CriticalAlerts = "healthcare.alerts.critical";
 inline constexpr std::string_view MedicationOrders = "healthcare.medications.orders";
 inline constexpr std::string_view FhirOther = "healthcare.fhir.other";
 inline constexpr std::string_view DeadLetters = "healthcare.dlq";
+// The evaluator's memory per patient (PatientMemory): compacted, partitioned like LabResults.
+inline constexpr std::string_view EvaluatorState = "healthcare.evaluator.state";
 
 // Patient, Encounter -> adt; Observation, DiagnosticReport -> labs.results;
 // MedicationRequest -> medications.orders; anything else -> fhir.other.

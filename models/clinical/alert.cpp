@@ -209,6 +209,20 @@ std::optional<AlertSeverity> alertSeverityFromName(std::string_view name)
     return std::nullopt;
 }
 
+int lifecycleRank(AlertState state)
+{
+    switch (state) {
+    case AlertState::Open:
+        return 0;
+    case AlertState::Acknowledged:
+        return 1;
+    case AlertState::Resolved:
+    case AlertState::Retracted:
+        return 2;
+    }
+    return 0;
+}
+
 std::string Alert::makeId(std::string_view observationKey, std::string_view loinc, bool delta)
 {
     // Two differently seeded 64-bit hashes: 128 bits keep ids unique over years of results.
@@ -258,6 +272,9 @@ nlohmann::json Alert::toJson() const
     json["retracted_at"] = timeOrNull(retractedAtMs);
     json["baseline"] = baseline ? Json(*baseline) : Json(nullptr);
     json["stage"] = stage;
+    json["amended"] = amended;
+    json["previous_value"] = previousValue ? Json(*previousValue) : Json(nullptr);
+    json["corrected"] = corrected;
     json["source"] = {{"topic", source.topic}, {"partition", source.partition}, {"offset", source.offset}};
     return json;
 }
@@ -304,6 +321,15 @@ Alert Alert::fromJson(const nlohmann::json &json)
     alert.retractionReason = text(json, "retraction_reason", false);
     alert.retractedAtMs = instant(json, "retracted_at", false);
     readDelta(json, alert);
+    for (auto [name, flag] : {std::pair{"amended", &alert.amended}, std::pair{"corrected", &alert.corrected}}) {
+        if (const Json *given = member(json, name)) {
+            if (!given->is_boolean())
+                fail(std::string(name) + " is not true or false");
+            *flag = given->get<bool>();
+        }
+    }
+    if (const Json *previous = member(json, "previous_value"))
+        alert.previousValue = finiteNumber(*previous, "previous_value");
     alert.source = readSource(json);
     checkLifecycleFields(alert);
     return alert;
@@ -370,4 +396,26 @@ AlertChange Alert::retract(std::string_view reason, std::int64_t atMs) const
     next.retractionReason = why;
     next.retractedAtMs = atMs;
     return changed(std::move(next));
+}
+
+Alert Alert::combinedWith(const Alert &later) const
+{
+    const bool laterIsNewer = later.evaluatedAtMs >= evaluatedAtMs;
+    const Alert &values = laterIsNewer ? later : *this;
+    const Alert &other = laterIsNewer ? *this : later;
+    // A correction is a new communication: its own lifecycle, whatever the critical value's was.
+    if (values.corrected != other.corrected)
+        return values;
+    if (lifecycleRank(values.state) >= lifecycleRank(other.state))
+        return values;
+    Alert combined = values;
+    combined.state = other.state;
+    combined.ackedBy = other.ackedBy;
+    combined.ackedAtMs = other.ackedAtMs;
+    combined.readBack = other.readBack;
+    combined.resolvedBy = other.resolvedBy;
+    combined.resolvedAtMs = other.resolvedAtMs;
+    combined.retractionReason = other.retractionReason;
+    combined.retractedAtMs = other.retractedAtMs;
+    return combined;
 }

@@ -26,6 +26,8 @@ enum class AlertSeverity : std::uint8_t { CriticalLow, CriticalHigh, Delta };
 std::string_view alertStateName(AlertState state);                 // "open", "acknowledged", ...
 std::optional<AlertState> alertStateFromName(std::string_view name);
 std::string_view alertSeverityName(AlertSeverity severity);        // "critical-low", "critical-high", "delta"
+// How far along the lifecycle is: open 0, acknowledged 1, resolved or retracted 2.
+int lifecycleRank(AlertState state);
 std::optional<AlertSeverity> alertSeverityFromName(std::string_view name);
 
 // An alert record that cannot be read (fromJson).
@@ -67,6 +69,12 @@ struct Alert {
     std::optional<std::int64_t> retractedAtMs;
     std::optional<double> baseline; // delta alerts: the earlier value the change is measured from
     int stage = 0;                  // delta alerts: the KDIGO stage 1..3; 0 otherwise
+    // An amended or corrected result about the same observation: the value is the new one, and the
+    // value before it is kept. Corrected: the result is no longer critical; the alert is open again
+    // until someone acknowledges the correction (a corrected critical value is communicated too).
+    bool amended = false;
+    std::optional<double> previousValue;
+    bool corrected = false;
     RecordSource source;
 
     bool operator==(const Alert &) const = default;
@@ -91,6 +99,11 @@ struct Alert {
     AlertChange acknowledge(std::string_view by, std::int64_t atMs, bool readBackConfirmed) const;
     AlertChange resolve(std::string_view by, std::int64_t atMs) const;
     AlertChange retract(std::string_view reason, std::int64_t atMs) const;
+
+    // What is known of this alert after `later`, another record of it: the values of the later
+    // evaluation, and the lifecycle that is further along, so that a record never moves an alert
+    // backwards (an amendment keeps the acknowledgement). A correction starts the lifecycle anew.
+    Alert combinedWith(const Alert &later) const;
 };
 
 // The outcome of a lifecycle transition: the changed alert, or why it was refused.

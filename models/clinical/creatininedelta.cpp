@@ -9,11 +9,14 @@ namespace {
 // limit must count as reaching it, as KDIGO's ">=" means.
 constexpr double kTolerance = 1e-9;
 
+// FNV-1a 64: the same in every build and run (std::hash is not promised to be).
 std::uint64_t observationKey(std::string_view observationId)
 {
     if (observationId.empty())
         return 0;
-    const std::uint64_t hash = std::hash<std::string_view>{}(observationId);
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (const unsigned char c : observationId)
+        hash = (hash ^ c) * 0x100000001b3ULL;
     return hash == 0 ? 1 : hash;
 }
 
@@ -48,6 +51,7 @@ std::optional<CreatinineFinding> CreatinineDelta::add(std::string_view patientId
     History &history = historyOf(patientId);
     const auto finding = check(history.samples, value);
     store(history, value);
+    m_changed.push_back(history.patientId);
     return finding;
 }
 
@@ -124,7 +128,40 @@ void CreatinineDelta::forget(std::string_view patientId, std::string_view observ
     const auto found = m_byPatient.find(patientId);
     if (key == 0 || found == m_byPatient.end())
         return;
-    std::erase_if(found->second->samples, [&](const Sample &sample) { return sample.observation == key; });
+    if (std::erase_if(found->second->samples, [&](const Sample &sample) { return sample.observation == key; }) > 0)
+        m_changed.push_back(found->second->patientId);
+}
+
+std::vector<CreatinineDelta::Sample> CreatinineDelta::samplesOf(std::string_view patientId) const
+{
+    const auto found = m_byPatient.find(patientId);
+    return found == m_byPatient.end() ? std::vector<Sample>() : found->second->samples;
+}
+
+void CreatinineDelta::restore(std::string_view patientId, std::vector<Sample> samples)
+{
+    if (patientId.empty())
+        return;
+    if (samples.empty()) {
+        if (const auto found = m_byPatient.find(patientId); found != m_byPatient.end()) {
+            m_recent.erase(found->second);
+            m_byPatient.erase(found);
+        }
+        return;
+    }
+    std::sort(samples.begin(), samples.end(), [](const Sample &a, const Sample &b) { return a.atMs < b.atMs; });
+    if (samples.size() > m_maxValues)
+        samples.erase(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(samples.size() - m_maxValues));
+    historyOf(patientId).samples = std::move(samples);
+}
+
+std::vector<std::string> CreatinineDelta::takeChanged()
+{
+    std::vector<std::string> changed = std::move(m_changed);
+    m_changed.clear();
+    std::sort(changed.begin(), changed.end());
+    changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+    return changed;
 }
 
 std::size_t CreatinineDelta::valueCount(std::string_view patientId) const

@@ -35,6 +35,16 @@ public:
     static constexpr double kRiseMgPerDl = 0.3;
     static constexpr double kRatio = 1.5;
 
+    // One value of a patient's history. `observation` is a stable hash of the Observation id (0: none),
+    // the same in every build, so that a history kept in Kafka is read back as it was written.
+    struct Sample {
+        std::int64_t atMs = 0;
+        double mgPerDl = 0.0;
+        std::uint64_t observation = 0;
+
+        bool operator==(const Sample &) const = default;
+    };
+
     explicit CreatinineDelta(std::size_t maxPatients = 20'000, std::size_t maxValuesPerPatient = 32);
 
     // Serum/plasma 2160-0 and blood 38483-4 (mass per volume, compared in mg/dL).
@@ -51,12 +61,14 @@ public:
     std::size_t patientCount() const { return m_byPatient.size(); }
     std::size_t valueCount(std::string_view patientId) const;
 
+    // A patient's history, ordered by time (empty when unknown), and the same put back, as the
+    // evaluator's state in Kafka keeps it: replaces what is known; an empty one forgets the patient.
+    std::vector<Sample> samplesOf(std::string_view patientId) const;
+    void restore(std::string_view patientId, std::vector<Sample> samples);
+    // The patients whose history add() or forget() changed since the last call (restore() does not).
+    std::vector<std::string> takeChanged();
+
 private:
-    struct Sample {
-        std::int64_t atMs = 0;
-        double mgPerDl = 0.0;
-        std::uint64_t observation = 0; // hash of the Observation id; 0 when it has none
-    };
     struct History {
         std::string patientId;
         std::vector<Sample> samples; // ordered by time
@@ -75,4 +87,5 @@ private:
     std::size_t m_maxValues;
     Recent m_recent; // most recently updated first
     std::unordered_map<std::string, Recent::iterator, IdHash, std::equal_to<>> m_byPatient;
+    std::vector<std::string> m_changed; // since takeChanged(); a patient may repeat
 };

@@ -535,8 +535,84 @@ void CriticalValueEvaluator::decide(const Facts &facts, const RecordSource &sour
     if (comparison.verdict != Verdict::Normal)
         evaluation.alerts.push_back(criticalAlert(facts, *rule, comparison, source, nowMs, evaluation));
     checkDelta(facts, source, nowMs, evaluation);
+    if (!facts.id.empty())
+        settle(std::string(facts.id), source, nowMs, evaluation);
     if (!evaluation.alerts.empty())
         remember(facts.id, evaluation.alerts);
+}
+
+void CriticalValueEvaluator::settle(const std::string &observationId, const RecordSource &source, std::int64_t nowMs,
+                                    Evaluation &evaluation)
+{
+    const auto found = m_remembered.find(observationId);
+    if (found == m_remembered.end())
+        return;
+    for (Alert &alert : evaluation.alerts) {
+        const auto known = std::find_if(found->second.alerts.begin(), found->second.alerts.end(),
+                                        [&](const Alert &earlier) { return earlier.alertId == alert.alertId; });
+        if (known == found->second.alerts.end())
+            continue;
+        if (known->value != alert.value || known->corrected) {
+            alert.amended = true;
+            alert.previousValue = known->value;
+        } else {
+            alert.amended = known->amended; // the same result again (a replay, a duplicate)
+            alert.previousValue = known->previousValue;
+        }
+        alert = known->combinedWith(alert);
+    }
+    // A critical value that the new result no longer reaches: the correction is communicated too.
+    if (!evaluation.value)
+        return;
+    for (const Alert &known : found->second.alerts) {
+        const bool stillRaised = std::any_of(evaluation.alerts.begin(), evaluation.alerts.end(),
+                                             [&](const Alert &alert) { return alert.alertId == known.alertId; });
+        if (stillRaised || known.severity == AlertSeverity::Delta || known.corrected
+            || known.state == AlertState::Retracted || known.loinc != evaluation.loinc)
+            continue;
+        Alert correction = known;
+        correction.amended = true;
+        correction.corrected = true;
+        correction.previousValue = known.value;
+        correction.value = *evaluation.value;
+        correction.state = AlertState::Open;
+        correction.ackedBy.clear();
+        correction.ackedAtMs.reset();
+        correction.readBack = false;
+        correction.resolvedBy.clear();
+        correction.resolvedAtMs.reset();
+        correction.evaluatedAtMs = nowMs;
+        correction.source = source;
+        evaluation.alerts.push_back(std::move(correction));
+    }
+}
+
+void CriticalValueEvaluator::observe(const Alert &published)
+{
+    if (published.observationId.empty())
+        return;
+    auto &kept = rememberedFor(published.observationId).alerts;
+    const auto same = std::find_if(kept.begin(), kept.end(),
+                                   [&](const Alert &known) { return known.alertId == published.alertId; });
+    if (same != kept.end())
+        *same = same->combinedWith(published);
+    else
+        kept.push_back(published);
+}
+
+std::vector<PatientMemory> CriticalValueEvaluator::takeChangedMemories()
+{
+    std::vector<PatientMemory> memories;
+    for (std::string &patient : m_delta.takeChanged()) {
+        std::vector<CreatinineDelta::Sample> samples = m_delta.samplesOf(patient);
+        memories.push_back({std::move(patient), std::move(samples)});
+    }
+    return memories;
+}
+
+void CriticalValueEvaluator::restore(const PatientMemory &memory)
+{
+    m_delta.restore(memory.patientId, memory.creatinine);
 }
 
 const ThresholdRule *CriticalValueEvaluator::matchRule(const Facts &facts, Evaluation &evaluation) const
@@ -693,20 +769,8 @@ void CriticalValueEvaluator::remember(std::string_view observationId, const std:
 {
     if (observationId.empty())
         return;
-    const std::string id(observationId);
-    auto found = m_remembered.find(id);
-    if (found == m_remembered.end()) {
-        if (m_remembered.size() >= m_options.openAlertCapacity) {
-            m_remembered.erase(m_rememberedAge.back());
-            m_rememberedAge.pop_back();
-        }
-        m_rememberedAge.push_front(id);
-        found = m_remembered.emplace(id, Remembered{{}, m_rememberedAge.begin()}).first;
-    } else {
-        m_rememberedAge.splice(m_rememberedAge.begin(), m_rememberedAge, found->second.age);
-    }
     // An amendment re-raises the same ids: keep the latest value of each.
-    auto &kept = found->second.alerts;
+    auto &kept = rememberedFor(std::string(observationId)).alerts;
     for (const Alert &alert : alerts) {
         const auto same = std::find_if(kept.begin(), kept.end(),
                                        [&](const Alert &old) { return old.alertId == alert.alertId; });
@@ -715,4 +779,20 @@ void CriticalValueEvaluator::remember(std::string_view observationId, const std:
         else
             kept.push_back(alert);
     }
+}
+
+CriticalValueEvaluator::Remembered &CriticalValueEvaluator::rememberedFor(const std::string &observationId)
+{
+    auto found = m_remembered.find(observationId);
+    if (found == m_remembered.end()) {
+        if (m_remembered.size() >= m_options.openAlertCapacity) {
+            m_remembered.erase(m_rememberedAge.back());
+            m_rememberedAge.pop_back();
+        }
+        m_rememberedAge.push_front(observationId);
+        found = m_remembered.emplace(observationId, Remembered{{}, m_rememberedAge.begin()}).first;
+    } else {
+        m_rememberedAge.splice(m_rememberedAge.begin(), m_rememberedAge, found->second.age);
+    }
+    return found->second;
 }

@@ -2,6 +2,7 @@
 
 #include "clinical/alert.h"
 #include "clinical/creatininedelta.h"
+#include "clinical/patientmemory.h"
 #include "clinical/thresholdset.h"
 
 #include <cstddef>
@@ -109,6 +110,17 @@ public:
     bool usesFastParser() const { return m_fast != nullptr; }
 
     std::size_t rememberedObservations() const { return m_remembered.size(); }
+
+    // An alert as the alerts topic has it now: published by an evaluator, or changed by a person on a
+    // display. The memory of its observation follows it, so that a later amendment, correction or
+    // withdrawal of that result starts from the alert's latest state: an amended result that is still
+    // critical keeps the acknowledgement (amended, with the previous value); one that is no longer
+    // critical opens the alert again as corrected, for someone to acknowledge the correction.
+    void observe(const Alert &published);
+    // The patients whose memory (PatientMemory) changed since the last call, for the state topic.
+    std::vector<PatientMemory> takeChangedMemories();
+    // A patient's memory as the state topic kept it: replaces what is known of the patient.
+    void restore(const PatientMemory &memory);
     const CreatinineDelta &creatinineDelta() const { return m_delta; }
 
     struct Facts; // what one record says, whichever parser read it
@@ -145,6 +157,8 @@ private:
     Alert alertFor(const Facts &facts, const RecordSource &source, std::int64_t nowMs, std::string_view loinc,
                    bool delta) const;
     void remember(std::string_view observationId, const std::vector<Alert> &alerts);
+    Remembered &rememberedFor(const std::string &observationId);
+    void settle(const std::string &observationId, const RecordSource &source, std::int64_t nowMs, Evaluation &evaluation);
 
     std::shared_ptr<const ThresholdSet> m_thresholds;
     EvaluatorOptions m_options;

@@ -130,23 +130,10 @@ void AlertBoard::merge(const Alert &incoming, std::int64_t nowMs)
         return;
     }
     Known &known = it->second;
-    if (rank(incoming.state) < rank(known.alert.state)) {
-        // An amended result republished as open: new values, but nobody's acknowledgement is undone.
-        Alert merged = incoming;
-        merged.state = known.alert.state;
-        merged.ackedBy = known.alert.ackedBy;
-        merged.ackedAtMs = known.alert.ackedAtMs;
-        merged.readBack = known.alert.readBack;
-        merged.resolvedBy = known.alert.resolvedBy;
-        merged.resolvedAtMs = known.alert.resolvedAtMs;
-        merged.retractionReason = known.alert.retractionReason;
-        merged.retractedAtMs = known.alert.retractedAtMs;
-        known.alert = std::move(merged);
-        return;
-    }
+    // An amended result republished as open: new values, but nobody's acknowledgement is undone.
     const bool wasClosed = isClosed(known.alert);
-    known.alert = incoming;
-    known.closedAtMs = closedTimeOf(incoming).value_or(wasClosed ? known.closedAtMs : nowMs);
+    known.alert = known.alert.combinedWith(incoming);
+    known.closedAtMs = closedTimeOf(known.alert).value_or(wasClosed && isClosed(known.alert) ? known.closedAtMs : nowMs);
 }
 
 void AlertBoard::evictBeyondCapacity()
@@ -190,16 +177,7 @@ const EscalationPolicy &AlertBoard::policyFor(const std::string &unit) const
 
 int AlertBoard::lifecycleRank(AlertState state)
 {
-    switch (state) {
-    case AlertState::Open:
-        return 0;
-    case AlertState::Acknowledged:
-        return 1;
-    case AlertState::Resolved:
-    case AlertState::Retracted:
-        return 2;
-    }
-    return 0;
+    return ::lifecycleRank(state);
 }
 
 std::string AlertBoard::unitOf(const Alert &alert, const UnitCensus &census)

@@ -377,7 +377,7 @@ public:
             settings.config.setAssignment(assignment);
         settings.thresholds = m_thresholds;
         settings.groupId = group;
-        settings.transactionalId = group;
+        settings.instance = group;
         auto *job = new EvaluatorJob(settings);
         QObject::connect(job, &EvaluatorJob::batchCommitted, &m_context, [this](const EvaluatorReport &report) {
             ++m_transactions;

@@ -317,7 +317,7 @@ private Q_SLOTS:
         QVERIFY(LocalCluster::runningBootstrap(data.path()).isEmpty());
     }
 
-    // Another evaluator takes over the console's transactional id: the console's evaluator cannot go
+    // Another producer takes over the console's evaluator's transactional id: the console's evaluator cannot go
     // on, and says so where people look, in red on the Dashboard and as FEED DOWN on the wall. On the
     // real broker of the RealKafka fixture: the embedded cluster (librdkafka's mock) never fences.
     void stoppedEvaluatorIsRedOnTheDashboardAndTheWall()
@@ -330,14 +330,15 @@ private Q_SLOTS:
         cluster.setBootstrapServers(bootstrap);
         for (const auto &result : TopicProvisioner(cluster).provision())
             QVERIFY2(result.outcome != TopicProvisioner::Outcome::Failed, qPrintable(result.error));
+        const QString instance = QStringLiteral("fenced-%1").arg(QCoreApplication::applicationPid());
         Console console(CommandLine::parse({"vigil", "--bootstrap", bootstrap, "--simulate", "--evaluate", "--rate", "60000",
-                                            "--serve-wall", "off"}));
+                                            "--serve-wall", "off", "--instance", instance}));
         QTRY_VERIFY_WITH_TIMEOUT(console.pipelineHealth()->totals().processed > 0, 60'000);
         auto *pipelineState = console.window()->findChild<QLabel *>(QStringLiteral("pipelineState"));
         QVERIFY(pipelineState);
         QVERIFY(pipelineState->isHidden());
         ClientConfig fencing = cluster;
-        fencing.set("transactional.id", "vigil-evaluator");
+        fencing.set("transactional.id", "vigil-evaluator-" + instance);
         Producer fencer(fencing);
         fencer.initTransactions(30'000); // the simulator keeps results coming: the next commit is fenced
         QTRY_COMPARE_WITH_TIMEOUT(console.pipelineHealth()->status().state, EvaluatorStatus::State::Stopped, 60'000);

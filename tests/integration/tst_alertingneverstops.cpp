@@ -67,7 +67,7 @@ EvaluatorSettings settingsFor(const TestCluster &cluster, const Run &run)
     settings.topics = {run.input.toStdString(), run.processed.toStdString(), run.alerts.toStdString(),
                        run.deadLetters.toStdString()};
     settings.groupId = run.input + ".group";
-    settings.transactionalId = run.input + ".txn";
+    settings.instance = run.input + ".txn";
     settings.thresholds = ThresholdSet::fromJson(thresholdsJson);
     return settings;
 }
@@ -267,14 +267,15 @@ private Q_SLOTS:
         if (!openRowCluster(cluster, QStringLiteral("vigil evaluate, a librdkafka transactional producer")))
             return;
         QProcess evaluator;
-        evaluator.start(QStringLiteral(VIGIL_BINARY_DIR "/vigil"), {"evaluate", "--bootstrap", cluster.bootstrap()});
+        const QString instance = "fence-" + runId();
+        evaluator.start(QStringLiteral(VIGIL_BINARY_DIR "/vigil"), {"evaluate", "--bootstrap", cluster.bootstrap(), "--instance", instance});
         QVERIFY(evaluator.waitForStarted());
         Producer producer(cluster.config());
         const QByteArray result = potassium("fence-" + runId(), "fence-" + runId(), 4.2);
         // A producer with the evaluator's transactional id fences it; a result makes it try a transaction.
         // Repeated, since the first may come before the evaluator's own initTransactions.
         ClientConfig fencing = cluster.config();
-        fencing.set("transactional.id", "vigil-evaluator");
+        fencing.set("transactional.id", "vigil-evaluator-" + instance);
         QDeadlineTimer deadline(90'000);
         while (evaluator.state() == QProcess::Running && !deadline.hasExpired()) {
             {
@@ -304,7 +305,7 @@ private Q_SLOTS:
         EvaluatorSettings settings;
         settings.config = config;
         settings.groupId = "outage-" + runId();
-        settings.transactionalId = "outage-" + runId();
+        settings.instance = "outage-" + runId();
         settings.thresholds = ThresholdSet::fromJson(thresholdsJson);
         constexpr int Results = 20'000; // ten batches: the outage comes while most are still to go
         {

@@ -54,6 +54,20 @@ QList<KafkaRecord> readAll(const QString &bootstrap, const QString &topic, int e
     return records;
 }
 
+// An ADT event placing the patient on ward, room and bed at `at`.
+std::string encounter(const std::string &patient, const std::string &ward, const std::string &room,
+                         const std::string &bed, const std::string &at)
+{
+    const auto place = [](const std::string &name, const char *type) {
+        return R"({"location":{"display":")" + name + R"("},"physicalType":{"coding":[{"code":")" + type + R"("}]}})";
+    };
+    return R"({"event_type":"transfer","resource_type":"Encounter","resource_id":"enc-)" + patient
+           + R"(","patient_id":")" + patient + R"(","timestamp":")" + at
+           + R"(","fhir_resource":{"resourceType":"Encounter","id":"enc-)" + patient
+           + R"(","status":"in-progress","subject":{"reference":"Patient/)" + patient + R"("},"location":[)"
+           + place(ward, "wa") + ',' + place(room, "ro") + ',' + place(bed, "bd") + "]}}";
+}
+
 } // namespace
 
 class TestEvaluatorJob final : public QObject {
@@ -190,6 +204,40 @@ private Q_SLOTS:
         QCOMPARE(alert.thresholdSetVersion, 4);
         QCOMPARE(alert.limit, 5.0);
     }
+
+    // The ADT census read at start: the bed after an admission and a transfer, null for a patient
+    // no unit has. (The mock suffices: this reads a topic whole, no guarantee of the broker's.)
+    void alertsCarryTheCurrentBedFromTheCensus()
+    {
+        MockCluster cluster;
+        ClientConfig config;
+        config.setBootstrapServers(cluster.bootstrapServers());
+        Producer producer(config);
+        producer.produce("healthcare.adt.events", "pat-b", encounter("pat-b", "4 West", "12", "A", "2025-01-01T08:00:00Z"));
+        producer.produce("healthcare.adt.events", "pat-b", encounter("pat-b", "ICU", "3", "B", "2025-01-01T09:00:00Z"));
+        producer.produce("healthcare.labs.results", "pat-b", potassium("placed", "pat-b", "6.9"));
+        producer.produce("healthcare.labs.results", "pat-x", potassium("unplaced", "pat-x", "6.9"));
+        QCOMPARE(producer.flush(10'000), 0);
+
+        EvaluatorSettings settings;
+        settings.config = config;
+        settings.thresholds = ThresholdSet::fromJson(thresholdsJson);
+        WorkerThread thread(new EvaluatorJob(settings), "evaluator");
+        const auto alerts = readAll(cluster.bootstrapServers(), "healthcare.alerts.critical", 2);
+        QVERIFY(thread.stop());
+        QCOMPARE(alerts.size(), 2);
+        for (const auto &record : alerts) {
+            const auto json = nlohmann::json::parse(record.value.toStdString());
+            if (json["patient_id"] == "pat-b") {
+                QCOMPARE(json["location"], nlohmann::json("ICU, room 3, bed B"));
+                QCOMPARE(json["encounter_id"], nlohmann::json("enc-pat-b"));
+            } else {
+                QVERIFY2(json["location"].is_null(), json.dump().c_str());
+                QVERIFY(json["encounter_id"].is_null());
+            }
+        }
+    }
+
 };
 
 QTEST_GUILESS_MAIN(TestEvaluatorJob)

@@ -4,10 +4,14 @@
 // It runs against the real Apache Kafka broker of the RealKafka test fixture: the mock cluster
 // (librdkafka 2.0.2's) delivers aborted transactions to read_committed consumers, so the invariant
 // cannot hold there. It counts only the outputs of its own inputs, and no other evaluator may run on
-// the broker meanwhile (RESOURCE_LOCK in CMakeLists.txt: they would fence each other).
+// the broker meanwhile (RESOURCE_LOCK in CMakeLists.txt: they would share the group's partitions).
+// The same holds for several instances sharing the input, one killed and restarted, one joining.
 #include "clustertesting.h"
 
 #include <QProcess>
+
+#include <map>
+#include <memory>
 #include <QtTest>
 
 using namespace ClusterTesting;
@@ -80,6 +84,63 @@ private Q_SLOTS:
 
         const QString problem = exactlyOnceProblem(outputs, alerts, total);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    }
+
+    // Instances share the input's partitions through the group; one is killed and restarted under
+    // its name (static membership: it takes its partitions back at once), and a fourth joins.
+    void instancesShareTheInputAndAKilledOneLosesNothing()
+    {
+        ClientConfig config;
+        config.setBootstrapServers(m_bootstrap);
+        Producer producer(config);
+        constexpr int firstPart = 60'000;
+        constexpr int total = 100'000;
+        const std::string prefix = "scale-" + runId().toStdString() + '-';
+        const auto ours = [&](const KafkaRecord &output) { return outputOf(output, prefix); };
+        const auto ourAlert = [&](const KafkaRecord &alert) { return alertFor(alert, prefix); };
+        for (int i = 0; i < firstPart; ++i)
+            producer.produce("healthcare.labs.results", "pat-" + std::to_string(i % 50), knownLabResult(i, prefix));
+        QCOMPARE(producer.flush(30'000), 0);
+
+        std::map<QString, std::unique_ptr<QProcess>> instances;
+        const auto start = [&](const QString &name) {
+            auto &process = instances[name];
+            process = std::make_unique<QProcess>();
+            process->setProgram(vigilBinary());
+            process->setArguments({"evaluate", "--bootstrap", m_bootstrap, "--instance", name});
+            process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+            process->start();
+            QVERIFY(process->waitForStarted());
+        };
+        const QString run = runId();
+        for (const char *name : {"a", "b", "c"})
+            start(run + '-' + name);
+        QVERIFY(readCommitted(m_bootstrap, {"healthcare.labs.processed"}, 5000, 60'000, 0, ours).size() >= 5000);
+        instances[run + "-b"]->kill(); // SIGKILL: a transaction may be open
+        QVERIFY(instances[run + "-b"]->waitForFinished(10'000));
+        start(run + "-b");
+        start(run + "-d");
+        for (int i = firstPart; i < total; ++i)
+            producer.produce("healthcare.labs.results", "pat-" + std::to_string(i % 50), knownLabResult(i, prefix));
+        QCOMPARE(producer.flush(30'000), 0);
+
+        const auto outputs = readCommitted(m_bootstrap, {"healthcare.labs.processed", "healthcare.dlq"}, total, 180'000, 3'000, ours);
+        const auto alerts = readCommitted(m_bootstrap, {"healthcare.alerts.critical"}, expectedAlerts(total), 30'000, 3'000, ourAlert);
+        for (auto &[name, process] : instances) {
+            process->terminate();
+            QVERIFY(process->waitForFinished(15'000));
+            QCOMPARE(process->exitCode(), 0);
+        }
+        const QString problem = exactlyOnceProblem(outputs, alerts, total);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        // Every output names its instance; the work was shared, the restarted and the new one included.
+        QMap<QString, int> perInstance;
+        for (const auto &record : outputs)
+            ++perInstance[QString::fromUtf8(header(record, "vigil.evaluator"))];
+        qInfo() << "outputs per instance:" << perInstance;
+        QVERIFY2(!perInstance.contains(QString()), "an output without its instance");
+        for (const char *name : {"a", "b", "c", "d"})
+            QVERIFY2(perInstance.value(run + '-' + name) > 0, name);
     }
 
 private:

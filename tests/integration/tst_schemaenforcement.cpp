@@ -33,22 +33,32 @@ QString schemaDirectory()
     return QFINDTESTDATA("../../resources/schemas");
 }
 
-// The bundled schemas plus a v2 of the ADT and alert subjects that requires `ward_code`.
+// The newest bundled version of a subject.
+int newestVersion(const QDir &bundled, const char *subject)
+{
+    int version = 1;
+    while (bundled.exists(QStringLiteral("%1.v%2.avsc").arg(QLatin1String(subject)).arg(version + 1)))
+        ++version;
+    return version;
+}
+
+// The bundled schemas plus a next version of the ADT and alert subjects that requires `ward_code`.
 std::shared_ptr<const SchemaEnforcer> strictEnforcer(const QTemporaryDir &dir)
 {
     const QDir bundled(schemaDirectory());
     for (const QString &file : bundled.entryList({QStringLiteral("*.avsc")}, QDir::Files))
         QFile::copy(bundled.filePath(file), dir.filePath(file));
     for (const char *subject : {"healthcare.adt.events-value", "healthcare.alerts.critical-value"}) {
-        QFile v1(bundled.filePath(QStringLiteral("%1.v1.avsc").arg(QLatin1String(subject))));
-        if (!v1.open(QIODevice::ReadOnly))
-            qFatal("cannot read %s", qPrintable(v1.fileName()));
-        nlohmann::json schema = nlohmann::json::parse(v1.readAll().toStdString());
+        const int newest = newestVersion(bundled, subject);
+        QFile current(bundled.filePath(QStringLiteral("%1.v%2.avsc").arg(QLatin1String(subject)).arg(newest)));
+        if (!current.open(QIODevice::ReadOnly))
+            qFatal("cannot read %s", qPrintable(current.fileName()));
+        nlohmann::json schema = nlohmann::json::parse(current.readAll().toStdString());
         schema["fields"].push_back({{"name", "ward_code"}, {"type", "string"}});
-        QFile v2(dir.filePath(QStringLiteral("%1.v2.avsc").arg(QLatin1String(subject))));
-        if (!v2.open(QIODevice::WriteOnly))
-            qFatal("cannot write %s", qPrintable(v2.fileName()));
-        v2.write(QByteArray::fromStdString(schema.dump(2)));
+        QFile next(dir.filePath(QStringLiteral("%1.v%2.avsc").arg(QLatin1String(subject)).arg(newest + 1)));
+        if (!next.open(QIODevice::WriteOnly))
+            qFatal("cannot write %s", qPrintable(next.fileName()));
+        next.write(QByteArray::fromStdString(schema.dump(2)));
     }
     SchemaCatalog catalog = SchemaCatalog::fromDirectory(dir.path());
     if (!catalog.errors().isEmpty())
@@ -108,7 +118,8 @@ private Q_SLOTS:
         QVERIFY2(!schemaDirectory().isEmpty(), "resources/schemas not found beside the tests");
         QVERIFY(m_dir.isValid());
         m_strict = strictEnforcer(m_dir);
-        QVERIFY(m_strict->catalog().find(QStringLiteral("healthcare.alerts.critical-value"), 2));
+        QVERIFY(m_strict->catalog().find(QStringLiteral("healthcare.alerts.critical-value"),
+                                         newestVersion(QDir(schemaDirectory()), "healthcare.alerts.critical-value") + 1));
     }
 
     // Each test on a cluster of its own: the simulator's lab results must not reach the evaluator's test.
@@ -160,7 +171,7 @@ private Q_SLOTS:
         settings.thresholds = ThresholdSet::fromJson(
             R"({"name":"Test set","version":1,"rules":[{"loinc":["2823-3"],"display":"Potassium","unit":"mmol/L","low":2.8,"high":6.2}]})");
         settings.groupId = QStringLiteral("vigil-evaluator-enforcement");
-        settings.transactionalId = QStringLiteral("vigil-evaluator-enforcement");
+        settings.instance = QStringLiteral("enforcement");
         settings.enforcer = m_strict;
         auto *job = new EvaluatorJob(settings);
         EvaluatorReport report;
@@ -196,7 +207,7 @@ private Q_SLOTS:
     {
         QFETCH(bool, strict);
         const qint64 before = totalHigh(*m_cluster, Alerts);
-        auto *publisher = new AlertPublisher(m_cluster->config(), strict ? m_strict : bundledEnforcer());
+        auto *publisher = new AlertPublisher(m_cluster->config(), std::string(Topics::CriticalAlerts), strict ? m_strict : bundledEnforcer());
         std::optional<std::pair<bool, QString>> outcome;
         QObject context;
         connect(publisher, &AlertPublisher::published, &context,

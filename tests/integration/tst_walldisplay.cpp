@@ -1,6 +1,6 @@
 // Wall displays against a cluster: the board rebuilt from the alerts topic, acknowledge published by
 // one display and seen by another through Kafka, and FEED DOWN when the brokers go away. Rows run on
-// the embedded cluster and on the real broker of the RealKafka fixture.
+// the embedded cluster and on the real broker of the RealKafka fixture; compaction on the real one only.
 #include "clustertesting.h"
 #include "jobs/evaluatorjob.h"
 #include "client/topicmetadata.h"
@@ -60,9 +60,9 @@ void publish(const TestCluster &cluster, const std::vector<std::pair<std::string
 }
 
 // As the evaluator publishes them: key = alert id, partition from the patient id.
-void publishAlerts(const TestCluster &cluster, const std::vector<Alert> &alerts)
+void publishAlerts(const TestCluster &cluster, const std::vector<Alert> &alerts,
+                   const std::string &topic = std::string(Topics::CriticalAlerts))
 {
-    const std::string topic(Topics::CriticalAlerts);
     Producer producer(producerConfig(cluster));
     const int partitions = partitionCountOf(producer.handle(), topic, 10'000);
     for (const Alert &alert : alerts)
@@ -76,6 +76,10 @@ void publishAlerts(const TestCluster &cluster, const std::vector<Alert> &alerts)
 struct TestDisplay {
     explicit TestDisplay(const TestCluster &cluster, qint64 staleAfterMs = 30'000)
         : state(WallOptions{staleAfterMs, {}, {}}), service(cluster.config(), &state)
+    {
+    }
+    TestDisplay(const TestCluster &cluster, const WallTopics &topics)
+        : state(WallOptions{30'000, {}, {}}), service(cluster.config(), topics, &state)
     {
     }
     WallState state;
@@ -99,6 +103,7 @@ private slots:
     void acknowledgeTravelsThroughKafkaToEveryDisplay_data();
     void acknowledgeTravelsThroughKafkaToEveryDisplay();
     void brokersGoingAwayShowFeedDown();
+    void aDisplayStartedAfterCompactionShowsTheSameBoard();
 
 private:
     void addClusterRows()
@@ -217,6 +222,75 @@ void TestWallDisplay::brokersGoingAwayShowFeedDown()
     for (int broker = 1; broker <= cluster.embedded()->brokerCount(); ++broker)
         cluster.embedded()->setBrokerUp(broker, true);
     QTRY_VERIFY_WITH_TIMEOUT(display.state.health(now()).up, WaitMs);
+}
+
+// What a ward sees of its alerts, in the board's order: id, state, who acknowledged, bed.
+QStringList boardOf(const WallState &wall)
+{
+    QStringList lines;
+    for (const BoardRow &row : wall.rows(ward(), now()))
+        lines << QString::fromStdString(row.alert.alertId + ' ' + std::string(alertStateName(row.alert.state)) + ' '
+                                        + row.alert.ackedBy + ' ' + row.bed);
+    return lines;
+}
+
+void TestWallDisplay::aDisplayStartedAfterCompactionShowsTheSameBoard()
+{
+    TestCluster cluster;
+    bool skip = false;
+    if (const QString why = cluster.open(QStringLiteral("real"), &skip); !why.isEmpty()) {
+        if (skip)
+            QSKIP(qPrintable(why));
+        QFAIL(qPrintable(why));
+    }
+    // Topics of this test, the alerts one compacted as the seed's is, with segments that roll after
+    // 100 ms and a cleaner that takes any dirt: compaction within seconds instead of days.
+    const WallTopics topics{("alerts-compacting-" + runId()).toStdString(), ("adt-compacting-" + runId()).toStdString()};
+    cluster.createTopic(QString::fromStdString(topics.alerts), 1,
+                        {{"cleanup.policy", "compact"}, {"segment.ms", "100"}, {"min.cleanable.dirty.ratio", "0.01"}});
+    cluster.createTopic(QString::fromStdString(topics.adt), 1);
+    const auto patient = [](const char *name) { return std::string(name) + '-' + runId().toStdString(); };
+    publish(cluster, {{patient("pat-c1"), admission("pat-c1", "9-A")}, {patient("pat-c2"), admission("pat-c2", "9-B")},
+                      {patient("pat-c3"), admission("pat-c3", "9-C")}},
+            topics.adt);
+    const Alert potassium = openAlert("compact-k", "pat-c1");
+    const Alert sodium = openAlert("compact-na", "pat-c2");
+    const Alert glucose = openAlert("compact-glu", "pat-c3");
+    const Alert glucoseAcknowledged = *glucose.acknowledge("RN Ames", now(), true).alert;
+    publishAlerts(cluster,
+                  {potassium, sodium, glucose, *potassium.acknowledge("RN Okafor", now(), true).alert, glucoseAcknowledged,
+                   *glucoseAcknowledged.resolve("Dr Varga", now()).alert},
+                  topics.alerts);
+
+    TestDisplay watching(cluster, topics);
+    QTRY_VERIFY_WITH_TIMEOUT(watching.state.isCurrent(), WaitMs);
+    const QStringList board = boardOf(watching.state);
+    QCOMPARE(board.size(), 3); // the resolved glucose lingers on the board for a while
+    QCOMPARE(stateOf(watching.state, potassium.alertId), AlertState::Acknowledged);
+    QCOMPARE(stateOf(watching.state, sodium.alertId), AlertState::Open);
+
+    // Compaction cleans only closed segments: one more record after segment.ms rolls the one that
+    // holds the history. It repeats the sodium alert's state, so the board stays as it is.
+    QTest::qWait(500);
+    publishAlerts(cluster, {sodium}, topics.alerts);
+    QDeadlineTimer deadline(120'000);
+    QList<KafkaRecord> records;
+    for (;;) {
+        records = readTopic(cluster, QString::fromStdString(topics.alerts));
+        // The potassium alert's first state (offset 0) is gone once the cleaner has run.
+        if (!records.isEmpty() && records.first().offset > 0)
+            break;
+        QVERIFY2(!deadline.hasExpired(), "the broker did not compact the alerts topic within 120 s");
+        QTest::qWait(1000);
+    }
+    QVERIFY2(records.size() < 7, qPrintable(QStringLiteral("%1 records left after compaction").arg(records.size())));
+
+    TestDisplay fresh(cluster, topics);
+    QTRY_VERIFY_WITH_TIMEOUT(fresh.state.isCurrent(), WaitMs);
+    QCOMPARE(boardOf(fresh.state), board);
+    QCOMPARE(boardOf(watching.state), board);
+    QCOMPARE(stateOf(fresh.state, glucose.alertId), AlertState::Resolved);
+    QCOMPARE(fresh.state.admitted(ward()), 3);
 }
 
 QTEST_GUILESS_MAIN(TestWallDisplay)

@@ -241,6 +241,45 @@ private Q_SLOTS:
         QVERIFY(Alert::fromJson(json) == alert);
     }
 
+    void amendmentRoundTrip()
+    {
+        Alert alert = acknowledged();
+        alert.amended = true;
+        alert.previousValue = 6.5;
+        const nlohmann::json json = alert.toJson();
+        QCOMPARE(json["amended"], true);
+        QCOMPARE(json["previous_value"], 6.5);
+        QCOMPARE(json["corrected"], false);
+        QVERIFY(Alert::fromJson(json) == alert);
+        QVERIFY(openAlert().toJson()["previous_value"].is_null());
+        nlohmann::json older = openAlert().toJson(); // as written before these fields existed
+        older.erase("amended");
+        older.erase("previous_value");
+        older.erase("corrected");
+        QVERIFY(Alert::fromJson(older) == openAlert());
+        older["corrected"] = "yes";
+        QVERIFY_THROWS_EXCEPTION(AlertError, Alert::fromJson(older));
+    }
+
+    // A later record never moves the lifecycle back; its values win; a correction starts anew.
+    void combining()
+    {
+        Alert amended = openAlert();
+        amended.value = 7.4;
+        amended.evaluatedAtMs = kNow + 120'000;
+        const Alert kept = acknowledged().combinedWith(amended);
+        QCOMPARE(kept.state, AlertState::Acknowledged);
+        QCOMPARE(kept.ackedBy, "RN Okafor");
+        QCOMPARE(kept.value, 7.4);
+        // Read in the other order (an older record arriving later): the same outcome.
+        QVERIFY(amended.combinedWith(acknowledged()) == kept);
+        Alert correction = amended;
+        correction.corrected = true;
+        QCOMPARE(acknowledged().combinedWith(correction).state, AlertState::Open);
+        const Alert correctionAcknowledged = *correction.acknowledge("RN Lee", kNow + 180'000, true).alert;
+        QCOMPARE(correction.combinedWith(correctionAcknowledged).ackedBy, "RN Lee");
+    }
+
     void newerFieldsAreIgnored()
     {
         nlohmann::json json = openAlert().toJson();

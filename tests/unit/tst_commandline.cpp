@@ -78,6 +78,21 @@ private Q_SLOTS:
         QVERIFY(!parse({"broker"}).simulate);
     }
 
+    void evaluatorInstancesAreNamedAndCounted()
+    {
+        const auto line = parse({"evaluate", "--bootstrap", "k:1", "--instance", "ward-eval", "--threads", "3"});
+        QCOMPARE(line.instance, QStringLiteral("ward-eval"));
+        QCOMPARE(line.threads, 3);
+        QCOMPARE(line.evaluatorSettings(line.config, "ward-eval-2").transactionalId(), QStringLiteral("vigil-evaluator-ward-eval-2"));
+        QCOMPARE(parse({"evaluate", "--bootstrap", "k:1"}).threads, 1);
+        QVERIFY(parse({"evaluate", "--bootstrap", "k:1"}).instance.isEmpty()); // the host's next free index
+        QCOMPARE(parse({"broker", "--evaluate", "--threads", "2"}).threads, 2);
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"broker", "--threads", "2"}));      // no evaluator to size
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"--threads", "2"}));                // the console runs one
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"evaluate", "-b", "k:1", "--threads", "0"}));
+        QVERIFY_THROWS_EXCEPTION(UsageError, parse({"evaluate", "-b", "k:1", "--instance", " "}));
+    }
+
     void mistakesAreExplained()
     {
         QVERIFY_THROWS_EXCEPTION(UsageError, parse({"brokr"}));

@@ -554,6 +554,116 @@ private Q_SLOTS:
         QCOMPARE(retracted.alerts.front().value, 7.4);
     }
 
+    // What a display did reaches the evaluator through the alerts topic (observe): an amendment that
+    // is still critical keeps the acknowledgement, with the value before it.
+    void anAmendmentKeepsTheAcknowledgement()
+    {
+        CriticalValueEvaluator evaluator(thresholds(), options());
+        const Alert raised = evaluator.evaluate(view(record()), kSource, kNow).alerts.front();
+        evaluator.observe(*raised.acknowledge("RN Ames", kNow + 1000, true).alert);
+        const Evaluation amended = evaluator.evaluate(view(record([](Json &r) {
+            r["status"] = "amended";
+            r["valueQuantity"]["value"] = 7.4;
+        })), kSource, kNow + 2000);
+        QCOMPARE(amended.alerts.size(), std::size_t(1));
+        const Alert &alert = amended.alerts.front();
+        QCOMPARE(alert.alertId, raised.alertId);
+        QCOMPARE(alert.state, AlertState::Acknowledged);
+        QCOMPARE(alert.ackedBy, "RN Ames");
+        QCOMPARE(alert.value, 7.4);
+        QVERIFY(alert.amended);
+        QCOMPARE(alert.previousValue, 6.9);
+        QVERIFY(!alert.corrected);
+        // The same record once more (a duplicate): nothing moves back, nothing is amended again.
+        const Alert again = evaluator.evaluate(view(record([](Json &r) {
+            r["status"] = "amended";
+            r["valueQuantity"]["value"] = 7.4;
+        })), kSource, kNow + 3000).alerts.front();
+        QCOMPARE(again.state, AlertState::Acknowledged);
+        QCOMPARE(again.previousValue, 6.9);
+    }
+
+    // Corrected to a value that is no longer critical: the alert opens again as corrected, for
+    // someone to acknowledge the correction; the same correction twice is one.
+    void aCorrectionThatIsNoLongerCriticalIsOpenAgain()
+    {
+        CriticalValueEvaluator evaluator(thresholds(), options());
+        const Alert raised = evaluator.evaluate(view(record()), kSource, kNow).alerts.front();
+        evaluator.observe(*raised.acknowledge("RN Ames", kNow + 1000, true).alert);
+        const auto corrected = [](Json &r) {
+            r["status"] = "corrected";
+            r["valueQuantity"]["value"] = 4.4;
+        };
+        const Evaluation correction = evaluator.evaluate(view(record(corrected)), kSource, kNow + 2000);
+        QCOMPARE(correction.verdict, Verdict::Normal);
+        QCOMPARE(correction.alerts.size(), std::size_t(1));
+        const Alert &alert = correction.alerts.front();
+        QCOMPARE(alert.alertId, raised.alertId);
+        QCOMPARE(alert.state, AlertState::Open);
+        QVERIFY(alert.corrected);
+        QVERIFY(alert.ackedBy.empty());
+        QCOMPARE(alert.value, 4.4);
+        QCOMPARE(alert.previousValue, 6.9);
+        QVERIFY(evaluator.evaluate(view(record(corrected)), kSource, kNow + 3000).alerts.empty());
+        // Acknowledged on a display, then withdrawn: the retraction starts from the acknowledged correction.
+        evaluator.observe(*alert.acknowledge("RN Okafor", kNow + 4000, true).alert);
+        const Evaluation withdrawn = evaluator.evaluate(view(record([](Json &r) { r["status"] = "entered-in-error"; })),
+                                                        kSource, kNow + 5000);
+        QCOMPARE(withdrawn.alerts.size(), std::size_t(1));
+        QCOMPARE(withdrawn.alerts.front().ackedBy, "RN Okafor");
+        QCOMPARE(withdrawn.alerts.front().state, AlertState::Retracted);
+    }
+
+    // After a restart the alerts topic is read back: the memory of an alert is what it says.
+    void observedAlertsAreRememberedAfterARestart()
+    {
+        CriticalValueEvaluator before(thresholds(), options());
+        const Alert raised = before.evaluate(view(record()), kSource, kNow).alerts.front();
+        CriticalValueEvaluator after(thresholds(), options());
+        after.observe(raised);
+        after.observe(*raised.acknowledge("RN Ames", kNow + 1000, true).alert);
+        after.observe(raised); // an older record of it read later: the acknowledgement stays
+        const Evaluation amended = after.evaluate(view(record([](Json &r) {
+            r["status"] = "amended";
+            r["valueQuantity"]["value"] = 8.0;
+        })), kSource, kNow + 2000);
+        QCOMPARE(amended.alerts.front().state, AlertState::Acknowledged);
+        QCOMPARE(amended.alerts.front().previousValue, 6.9);
+    }
+
+    // The delta rule's history leaves in PatientMemory records and comes back from them.
+    void creatinineHistoryIsRestoredFromItsMemory()
+    {
+        CriticalValueEvaluator before(thresholds(), options());
+        before.evaluate(view(bytesOf(envelopeOf(creatinine("cr-1", 1.0, "2026-11-16T06:00:00Z")))), kSource, kNow);
+        const std::vector<PatientMemory> memories = before.takeChangedMemories();
+        QCOMPARE(memories.size(), std::size_t(1));
+        QCOMPARE(memories.front().patientId, "pat-7");
+        QCOMPARE(memories.front().creatinine.size(), std::size_t(1));
+        QVERIFY(before.takeChangedMemories().empty()); // taken once
+        const auto written = PatientMemory::parse(memories.front().toJson());
+        QVERIFY(written.has_value());
+        QCOMPARE(*written, memories.front());
+
+        CriticalValueEvaluator restarted(thresholds(), options());
+        restarted.restore(*written);
+        QVERIFY(restarted.takeChangedMemories().empty()); // restoring writes nothing back
+        const Evaluation rise = restarted.evaluate(
+            view(bytesOf(envelopeOf(creatinine("cr-2", 1.4, "2026-11-17T06:00:00Z")))), kSource, kNow);
+        QCOMPARE(rise.alerts.size(), std::size_t(1));
+        QCOMPARE(rise.alerts.front().severity, AlertSeverity::Delta);
+        QCOMPARE(rise.alerts.front().baseline, 1.0);
+
+        CriticalValueEvaluator forgetting(thresholds(), options());
+        forgetting.restore(*written);
+        forgetting.restore(PatientMemory{"pat-7", {}}); // a tombstone
+        QVERIFY(forgetting.evaluate(view(bytesOf(envelopeOf(creatinine("cr-2", 1.4, "2026-11-17T06:00:00Z")))), kSource, kNow)
+                    .alerts.empty());
+        std::string why;
+        QVERIFY(!PatientMemory::parse(R"({"patient_id":"p","creatinine":[{"at_ms":"soon"}]})", &why));
+        QVERIFY(!why.empty());
+    }
+
     void nothingToRetract()
     {
         CriticalValueEvaluator evaluator(thresholds(), options());

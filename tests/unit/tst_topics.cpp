@@ -38,13 +38,15 @@ private Q_SLOTS:
         QVERIFY(partitions.contains("healthcare.labs.processed"));
         QVERIFY(partitions.contains("healthcare.dlq"));
         QVERIFY(partitions.contains("healthcare.fhir.other"));
-        QCOMPARE(partitions.size(), 7);
+        // The evaluator's state partition p keeps the patients of input partition p.
+        QCOMPARE(partitions.value("healthcare.evaluator.state"), partitions.value("healthcare.labs.results"));
+        QCOMPARE(partitions.size(), 8);
     }
 
-    void onlyTheAlertsTopicIsCompacted()
+    void onlyTheAlertsAndTheEvaluatorStateAreCompacted()
     {
         for (const auto &spec : Topics::recommendedLayout())
-            QCOMPARE(spec.compacted, spec.name == Topics::CriticalAlerts);
+            QCOMPARE(spec.compacted, spec.name == Topics::CriticalAlerts || spec.name == Topics::EvaluatorState);
     }
 };
 
