@@ -12,20 +12,6 @@ Q_LOGGING_CATEGORY(lcWall, "vigil.wall", QtInfoMsg) // the per-batch debug lines
 
 namespace {
 qint64 now() { return QDateTime::currentMSecsSinceEpoch(); }
-
-
-// The alert as the board shows it, in the lifecycle state an action in flight gives it: an amended
-// value that arrived meanwhile is kept, as the board keeps it when the record comes back.
-Alert withLifecycleOf(Alert shown, const Alert &coming)
-{
-    shown.state = coming.state;
-    shown.ackedBy = coming.ackedBy;
-    shown.ackedAtMs = coming.ackedAtMs;
-    shown.readBack = coming.readBack;
-    shown.resolvedBy = coming.resolvedBy;
-    shown.resolvedAtMs = coming.resolvedAtMs;
-    return shown;
-}
 } // namespace
 
 WallService::WallService(const ClientConfig &cluster, WallState *state, QObject *parent)
@@ -73,9 +59,10 @@ void WallService::perform(const AlertAction &action, Reply reply)
         reply(false, tr("this alert is no longer on the board"));
         return;
     }
-    // What the nurse will see once the record in flight is back, not what the board shows yet.
+    // What the nurse will see once the record in flight is back, not what the board shows yet: the
+    // lifecycle the action in flight gives it, with a value amended meanwhile, as the board keeps it.
     const Alert *coming = expected(action.alertId);
-    const Alert basis = coming ? withLifecycleOf(*alert, *coming) : *alert;
+    const Alert basis = coming ? alert->withLifecycleOf(*coming) : *alert;
     const AlertChange change = action.kind == AlertAction::Kind::Acknowledge
                                    ? basis.acknowledge(action.by, now(), action.readBack)
                                    : basis.resolve(action.by, now());

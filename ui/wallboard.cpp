@@ -40,6 +40,8 @@ QString stateDetail(const BoardRow &row)
 {
     switch (row.alert.state) {
     case AlertState::Open:
+        if (row.alert.corrected)
+            return WallBoard::tr("not critical · %1").arg(wallDuration(row.waitingMs));
         return WallBoard::tr("waiting %1").arg(wallDuration(row.waitingMs));
     case AlertState::Acknowledged: return WallBoard::tr("by %1").arg(Text::toQString(row.alert.ackedBy));
     case AlertState::Resolved: return WallBoard::tr("by %1").arg(Text::toQString(row.alert.resolvedBy));
@@ -55,6 +57,9 @@ void paintCell(QPainter &painter, const QRect &rect, const QString &large, const
     QFont font = painter.font();
     font.setPixelSize(largePx);
     font.setBold(bold);
+    // A word that is wider than its column ("CORRECTED") is set smaller, down to 70 %, before it is elided.
+    if (const int width = QFontMetrics(font).horizontalAdvance(large); width > rect.width())
+        font.setPixelSize(std::max(largePx * 7 / 10, largePx * rect.width() / width));
     painter.setFont(font);
     painter.setPen(color);
     const QFontMetrics large_metrics(font);
@@ -182,16 +187,15 @@ void WallBoard::paintRow(QPainter &painter, int index, const QRect &rect, bool h
     paintCell(painter, columnRect(rect, Patient), Text::toQString(row.patient), {}, text, largePx * 3 / 4);
     paintCell(painter, columnRect(rect, Analyte), Text::toQString(row.analyte), {}, text, largePx * 3 / 4);
     const QString arrow = row.direction == BoardRow::Direction::Up ? QStringLiteral(" \u25B2") : QStringLiteral(" \u25BC");
-    QString limit = row.alert.corrected                                   ? tr("no longer critical")
-                    : row.alert.severity == AlertSeverity::CriticalLow    ? tr("critical low")
-                    : row.alert.severity == AlertSeverity::CriticalHigh ? tr("critical high")
-                                                                        : tr("rising fast");
-    if (row.alert.previousValue) // an amended or corrected result: what was said before
-        limit += tr(", was %1").arg(QString::number(*row.alert.previousValue, 'g', 10));
+    // An amended or corrected result says what was reported before, in place of the limit's name.
+    const QString limit = row.alert.previousValue ? tr("was %1").arg(QString::number(*row.alert.previousValue, 'g', 10))
+                          : row.alert.severity == AlertSeverity::CriticalLow  ? tr("critical low")
+                          : row.alert.severity == AlertSeverity::CriticalHigh ? tr("critical high")
+                                                                              : tr("rising fast");
     // The number large, the unit under it: "118 mmol/L" at this size would not fit the column.
     paintCell(painter, columnRect(rect, Value), Text::toQString(row.number) + (row.alert.corrected ? QString() : arrow),
               Text::toQString(row.unit) + QStringLiteral(" · ") + limit,
-              WallTheme::value(row.alert.severity, active), largePx);
+              row.alert.corrected ? text : WallTheme::value(row.alert.severity, active), largePx);
     paintCell(painter, columnRect(rect, Age), wallDuration(row.ageMs), tr("since result"), text, largePx * 3 / 4);
     paintCell(painter, columnRect(rect, State), stateHeadline(row), stateDetail(row), text, largePx * 3 / 4);
 

@@ -70,8 +70,13 @@ QString KafkaWorker::warn(const ClientError &error, const QString &who)
     key.remove(QRegularExpression(QStringLiteral("[0-9]+"))); // "after 3255ms", ports: the same failure
     const QString line = m_warnings.admit(key, QStringLiteral("%1: %2").arg(who, error.message),
                                           QDateTime::currentMSecsSinceEpoch());
-    if (!line.isEmpty())
-        Q_EMIT errorOccurred(error);
+    if (!line.isEmpty()) {
+        // Said as a warning, the work goes on: a fatal client error the worker recovers from by making
+        // its clients anew must not read as a worker that stopped (a headless service would exit).
+        ClientError warning = error;
+        warning.fatal = false;
+        Q_EMIT errorOccurred(warning);
+    }
     return line;
 }
 

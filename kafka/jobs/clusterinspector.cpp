@@ -538,13 +538,18 @@ void ClusterInspector::readCommitted(ConsumerGroupInfo &group, const ClusterSnap
     }
     if (list->cnt == 0)
         return;
+    // Asked through the peek consumer, never the admin producer: when the group's coordinator moves
+    // (NOT_COORDINATOR, a node stopped or still electing), librdkafka queues a coordinator query on the
+    // client's consumer group, which a producer does not have: a NULL dereference in its rdk:main
+    // thread (2.0.2 up to at least 2.15.0, upstream issue #5040; it crashed the broker drill).
+    rd_kafka_t *client = m_peek->handle();
     const QByteArray id = group.id.toUtf8();
     rd_kafka_ListConsumerGroupOffsets_t *request = rd_kafka_ListConsumerGroupOffsets_new(id.constData(), list.get());
-    RdQueuePtr queue(rd_kafka_queue_new(m_admin->handle()));
-    OptionsPtr options(rd_kafka_AdminOptions_new(m_admin->handle(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS));
+    RdQueuePtr queue(rd_kafka_queue_new(client));
+    OptionsPtr options(rd_kafka_AdminOptions_new(client, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS));
     char errstr[256];
     rd_kafka_AdminOptions_set_request_timeout(options.get(), m_settings.requestTimeoutMs, errstr, sizeof errstr);
-    rd_kafka_ListConsumerGroupOffsets(m_admin->handle(), &request, 1, options.get(), queue.get());
+    rd_kafka_ListConsumerGroupOffsets(client, &request, 1, options.get(), queue.get());
     rd_kafka_ListConsumerGroupOffsets_destroy(request);
     EventPtr event(awaitAdmin(queue.get()));
     if (!event) {

@@ -400,15 +400,22 @@ AlertChange Alert::retract(std::string_view reason, std::int64_t atMs) const
 
 Alert Alert::combinedWith(const Alert &later) const
 {
-    const bool laterIsNewer = later.evaluatedAtMs >= evaluatedAtMs;
+    // Newer: evaluated later; for the same evaluation time (an amendment keeps the time the alert was
+    // raised), the later input record; else the record read later.
+    const bool sameInput = later.source.topic == source.topic && later.source.partition == source.partition;
+    const bool laterIsNewer = later.evaluatedAtMs != evaluatedAtMs ? later.evaluatedAtMs > evaluatedAtMs
+                                                                    : !sameInput || later.source.offset >= source.offset;
     const Alert &values = laterIsNewer ? later : *this;
     const Alert &other = laterIsNewer ? *this : later;
     // A correction is a new communication: its own lifecycle, whatever the critical value's was.
     if (values.corrected != other.corrected)
         return values;
-    if (lifecycleRank(values.state) >= lifecycleRank(other.state))
-        return values;
-    Alert combined = values;
+    return lifecycleRank(values.state) >= lifecycleRank(other.state) ? values : values.withLifecycleOf(other);
+}
+
+Alert Alert::withLifecycleOf(const Alert &other) const
+{
+    Alert combined = *this;
     combined.state = other.state;
     combined.ackedBy = other.ackedBy;
     combined.ackedAtMs = other.ackedAtMs;

@@ -59,7 +59,7 @@ struct Alert {
     int thresholdSetVersion = 0;
     std::string effective;         // as the Observation gave them (FHIR dateTime, instant)
     std::string issued;
-    std::int64_t evaluatedAtMs = 0;
+    std::int64_t evaluatedAtMs = 0; // when the alert was raised (an amendment keeps it; a correction is raised anew)
     std::string ackedBy;
     std::optional<std::int64_t> ackedAtMs;
     bool readBack = false;         // the acknowledging clinician read the value back
@@ -104,6 +104,8 @@ struct Alert {
     // evaluation, and the lifecycle that is further along, so that a record never moves an alert
     // backwards (an amendment keeps the acknowledgement). A correction starts the lifecycle anew.
     Alert combinedWith(const Alert &later) const;
+    // This alert's values with `other`'s lifecycle: state, who acknowledged, resolved or retracted it, and when.
+    Alert withLifecycleOf(const Alert &other) const;
 };
 
 // The outcome of a lifecycle transition: the changed alert, or why it was refused.

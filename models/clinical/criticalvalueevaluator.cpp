@@ -552,6 +552,8 @@ void CriticalValueEvaluator::settle(const std::string &observationId, const Reco
                                         [&](const Alert &earlier) { return earlier.alertId == alert.alertId; });
         if (known == found->second.alerts.end())
             continue;
+        if (!known->corrected)
+            alert.evaluatedAtMs = known->evaluatedAtMs; // waiting, and escalating, since it was raised
         if (known->value != alert.value || known->corrected) {
             alert.amended = true;
             alert.previousValue = known->value;

@@ -89,6 +89,7 @@ private slots:
     void stoppedEvaluationRaisesTheBanner();
     void acknowledgeNeedsNameAndReadBack();
     void newAlertChimesUnlessMuted();
+    void aCorrectionAsksToBeAcknowledged();
     void screenshots();
 
 private:
@@ -270,6 +271,39 @@ void TestWallWindow::newAlertChimesUnlessMuted()
     m_state->applyBatch({alert("new-2", "p1", "Potassium", 2.4, "mmol/L", AlertSeverity::CriticalLow, m_now)}, {}, true, m_now);
     QCOMPARE(chimed.size(), 1);
     QVERIFY(m_window->isMuted());
+}
+
+// The acknowledged potassium corrected to a normal value: open again, saying what it was.
+void TestWallWindow::aCorrectionAsksToBeAcknowledged()
+{
+    feedWard();
+    Alert correction = *m_state->board().find("k-p3");
+    correction.previousValue = correction.value;
+    correction.value = 4.4;
+    correction.amended = true;
+    correction.corrected = true;
+    correction.state = AlertState::Open;
+    correction.ackedBy.clear();
+    correction.ackedAtMs.reset();
+    correction.readBack = false;
+    correction.evaluatedAtMs = T0 - 2 * Minute;
+    Alert amended = *m_state->board().find("na-p2");
+    amended.previousValue = amended.value;
+    amended.value = 116;
+    amended.amended = true; // raised 40 min ago: an amendment keeps that time, and the escalation
+    m_state->applyBatch({correction, amended}, {}, true, m_now);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->refresh();
+    const auto &rows = m_window->board()->rows();
+    const auto row = std::find_if(rows.begin(), rows.end(), [](const BoardRow &r) { return r.alert.alertId == "k-p3"; });
+    QVERIFY(row != rows.end());
+    QCOMPARE(row->alert.state, AlertState::Open);
+    QVERIFY(row->alert.corrected);
+    QCOMPARE(m_state->board().find("na-p2")->value, 116.0);
+    QCOMPARE(rows.front().alert.alertId, std::string("na-p2"));
+    QCOMPARE(rows.front().escalation, 2);
+    saveScreenshot(*m_window, QStringLiteral("wall-corrected.png"));
 }
 
 void TestWallWindow::screenshots()

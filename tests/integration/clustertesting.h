@@ -9,9 +9,12 @@
 #include "client/producer.h"
 #include "jobs/topicprovisioner.h"
 #include "base/topics.h"
+#include "fhir/fhirdatetime.h"
 
 #include <QUuid>
 #include <QtTest>
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <functional>
@@ -408,18 +411,65 @@ inline QString exactlyOnceProblem(const QList<KafkaRecord> &outputs, const QList
 
 // Opens the current data row's cluster ("embedded" or "real") and says which one the row ran on,
 // with `clients` describing the clients; false when the test must return (already skipped or failed).
+// Opens the cluster of `kind` ("embedded" or "real"); false after the test was skipped or failed, saying why.
+inline bool openClusterOrSkip(TestCluster &cluster, const QString &kind)
+{
+    bool skip = false;
+    const QString why = cluster.open(kind, &skip);
+    if (why.isEmpty())
+        return true;
+    if (skip)
+        QTest::qSkip(qPrintable(why), __FILE__, __LINE__);
+    else
+        QTest::qFail(qPrintable(why), __FILE__, __LINE__);
+    return false;
+}
+
+// What only a real broker does (compaction, configs): the RealKafka fixture's broker, else skipped.
+inline bool openRealCluster(TestCluster &cluster)
+{
+    return openClusterOrSkip(cluster, QStringLiteral("real"));
+}
+
+// The topic read whole (read_committed) again and again until `compacted` says the log cleaner has
+// run, for at most two minutes: false when it did not (*records then holds the last read).
+inline bool waitForCompaction(const TestCluster &cluster, const QString &topic,
+                              const std::function<bool(const QList<KafkaRecord> &)> &compacted, QList<KafkaRecord> *records)
+{
+    QDeadlineTimer deadline(120'000);
+    while (!compacted(*records = readTopic(cluster, topic))) {
+        if (deadline.hasExpired())
+            return false;
+        QTest::qWait(1000);
+    }
+    return true;
+}
+
+// A Patient's Encounter in progress on `ward` and `bed`, as the simulator publishes it on the ADT topic.
+inline std::string admissionEnvelope(const std::string &patient, const std::string &ward, const std::string &bed, qint64 atMs)
+{
+    const auto place = [](const std::string &name, const char *type) {
+        return nlohmann::json{{"location", {{"display", name}}}, {"physicalType", {{"coding", {{{"code", type}}}}}}};
+    };
+    return nlohmann::json{{"event_type", "admission"},
+                          {"resource_type", "Encounter"},
+                          {"resource_id", "enc-" + patient},
+                          {"patient_id", patient},
+                          {"timestamp", msToFhirInstant(atMs)},
+                          {"fhir_resource",
+                           {{"resourceType", "Encounter"},
+                            {"id", "enc-" + patient},
+                            {"status", "in-progress"},
+                            {"subject", {{"reference", "Patient/" + patient}}},
+                            {"location", {place(ward, "wa"), place(bed, "bd")}}}}}
+        .dump();
+}
+
 inline bool openRowCluster(TestCluster &cluster, const QString &clients)
 {
     QFETCH(QString, cluster_kind);
-    bool skip = false;
-    const QString why = cluster.open(cluster_kind, &skip);
-    if (!why.isEmpty()) {
-        if (skip)
-            QTest::qSkip(qPrintable(why), __FILE__, __LINE__);
-        else
-            QTest::qFail(qPrintable(why), __FILE__, __LINE__);
+    if (!openClusterOrSkip(cluster, cluster_kind))
         return false;
-    }
     qInfo().noquote() << QTest::currentTestFunction() << "row" << cluster_kind << "ran on the"
                       << cluster.description() << "- clients:" << clients;
     return true;

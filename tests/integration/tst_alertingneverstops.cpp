@@ -214,12 +214,8 @@ private Q_SLOTS:
     void recordThatCannotBeStubbedIsDeadLettered()
     {
         TestCluster cluster;
-        bool skip = false;
-        if (const QString why = cluster.open(QStringLiteral("real"), &skip); !why.isEmpty()) {
-            if (skip)
-                QSKIP(qPrintable(why));
-            QFAIL(qPrintable(why));
-        }
+        if (!openRealCluster(cluster))
+            return;
         const Run run = topicsOfThisRun(cluster, QStringLiteral("tiny"), {{"max.message.bytes", "600"}});
         const QByteArray key = "patient-tiny-" + runId().toUtf8();
         QList<QByteArray> values{potassium("tiny-big", QString::fromUtf8(key), 6.9, 5000)};

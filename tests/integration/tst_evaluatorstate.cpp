@@ -35,16 +35,6 @@ std::string observation(const std::string &id, const std::string &patient, const
     return resource.dump();
 }
 
-std::string admission(const std::string &patient, const std::string &ward, const std::string &bed)
-{
-    return R"({"event_type":"admission","resource_type":"Encounter","resource_id":"enc-)" + patient
-           + R"(","patient_id":")" + patient + R"(","timestamp":")" + msToFhirInstant(now())
-           + R"(","fhir_resource":{"resourceType":"Encounter","id":"enc-)" + patient
-           + R"(","status":"in-progress","subject":{"reference":"Patient/)" + patient + R"("},"location":[)"
-           + R"({"location":{"display":")" + ward + R"("},"physicalType":{"coding":[{"code":"wa"}]}},)"
-           + R"({"location":{"display":")" + bed + R"("},"physicalType":{"coding":[{"code":"bd"}]}}]}})";
-}
-
 // Topics of one test: the evaluator's layout in small, the state partitioned like the input.
 struct OwnTopics {
     EvaluatorTopics evaluator;
@@ -105,16 +95,7 @@ QList<Alert> alertsIn(const QList<KafkaRecord> &records)
 class TestEvaluatorState final : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void init()
-    {
-        bool skip = false;
-        const QString why = m_cluster.open(QStringLiteral("real"), &skip);
-        if (why.isEmpty())
-            return;
-        if (skip)
-            QSKIP(qPrintable(why));
-        QFAIL(qPrintable(why));
-    }
+    void init() { openRealCluster(m_cluster); }
 
     void deltaAcrossARestart_data()
     {
@@ -158,7 +139,7 @@ private Q_SLOTS:
         OwnTopics topics(m_cluster, QStringLiteral("amend"), {{"segment.ms", "100"}, {"min.cleanable.dirty.ratio", "0.01"}});
         const std::string patient = "pat-amend-" + runId().toStdString();
         const std::string ward = "Amend ward " + runId().toStdString();
-        produce(m_cluster, topics.evaluator.adt, patient, admission(patient, ward, "5-A"));
+        produce(m_cluster, topics.evaluator.adt, patient, admissionEnvelope(patient, ward, "5-A", now()));
         RunningEvaluator evaluator(m_cluster, topics, QStringLiteral("amend"));
         WallState watching(WallOptions{30'000, {}, {}});
         WallService service(m_cluster.config(), topics.wall, &watching);
@@ -184,19 +165,18 @@ private Q_SLOTS:
         QTest::qWait(500);
         produce(m_cluster, topics.evaluator.input, "pat-other", observation("k-2", "pat-other", "2823-3", 7.0, "mmol/L", effective));
         // Compacted when one record is left of the alert's three (raised, acknowledged, amended).
-        QDeadlineTimer deadline(120'000);
         QList<Alert> kept;
-        for (;;) {
+        QList<KafkaRecord> records;
+        const auto compacted = [&](const QList<KafkaRecord> &read) {
             kept.clear();
-            for (const Alert &alert : alertsIn(readTopic(m_cluster, QString::fromStdString(topics.evaluator.alerts)))) {
+            for (const Alert &alert : alertsIn(read)) {
                 if (alert.alertId == id)
                     kept.append(alert);
             }
-            if (kept.size() == 1)
-                break;
-            QVERIFY2(!deadline.hasExpired(), "the broker did not compact the alerts topic within 120 s");
-            QTest::qWait(1000);
-        }
+            return kept.size() == 1;
+        };
+        QVERIFY2(waitForCompaction(m_cluster, QString::fromStdString(topics.evaluator.alerts), compacted, &records),
+                 "the broker did not compact the alerts topic within 120 s");
         // The record left is the amended one, and it says who acknowledged.
         QCOMPARE(kept.first().value, 7.3);
         QCOMPARE(kept.first().state, AlertState::Acknowledged);

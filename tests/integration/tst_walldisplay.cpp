@@ -40,13 +40,7 @@ Alert openAlert(const std::string &id, const std::string &patient)
 
 std::string admission(const std::string &patient, const std::string &bed)
 {
-    const std::string id = patient + '-' + runId().toStdString();
-    return R"({"event_type":"admission","resource_type":"Encounter","resource_id":"enc-)" + id
-           + R"(","patient_id":")" + id + R"(","timestamp":")" + msToFhirInstant(now())
-           + R"(","fhir_resource":{"resourceType":"Encounter","id":"enc-)" + id
-           + R"(","status":"in-progress","subject":{"reference":"Patient/)" + id + R"("},"location":[)"
-           + R"({"location":{"display":")" + ward() + R"("},"physicalType":{"coding":[{"code":"wa"}]}},)"
-           + R"({"location":{"display":")" + bed + R"("},"physicalType":{"coding":[{"code":"bd"}]}}]}})";
+    return admissionEnvelope(patient + '-' + runId().toStdString(), ward(), bed, now());
 }
 
 void publish(const TestCluster &cluster, const std::vector<std::pair<std::string, std::string>> &records,
@@ -237,12 +231,8 @@ QStringList boardOf(const WallState &wall)
 void TestWallDisplay::aDisplayStartedAfterCompactionShowsTheSameBoard()
 {
     TestCluster cluster;
-    bool skip = false;
-    if (const QString why = cluster.open(QStringLiteral("real"), &skip); !why.isEmpty()) {
-        if (skip)
-            QSKIP(qPrintable(why));
-        QFAIL(qPrintable(why));
-    }
+    if (!openRealCluster(cluster))
+        return;
     // Topics of this test, the alerts one compacted as the seed's is, with segments that roll after
     // 100 ms and a cleaner that takes any dirt: compaction within seconds instead of days.
     const WallTopics topics{("alerts-compacting-" + runId()).toStdString(), ("adt-compacting-" + runId()).toStdString()};
@@ -273,16 +263,12 @@ void TestWallDisplay::aDisplayStartedAfterCompactionShowsTheSameBoard()
     // holds the history. It repeats the sodium alert's state, so the board stays as it is.
     QTest::qWait(500);
     publishAlerts(cluster, {sodium}, topics.alerts);
-    QDeadlineTimer deadline(120'000);
     QList<KafkaRecord> records;
-    for (;;) {
-        records = readTopic(cluster, QString::fromStdString(topics.alerts));
-        // The potassium alert's first state (offset 0) is gone once the cleaner has run.
-        if (!records.isEmpty() && records.first().offset > 0)
-            break;
-        QVERIFY2(!deadline.hasExpired(), "the broker did not compact the alerts topic within 120 s");
-        QTest::qWait(1000);
-    }
+    // The potassium alert's first state (offset 0) is gone once the cleaner has run.
+    QVERIFY2(waitForCompaction(cluster, QString::fromStdString(topics.alerts),
+                               [](const QList<KafkaRecord> &read) { return !read.isEmpty() && read.first().offset > 0; },
+                               &records),
+             "the broker did not compact the alerts topic within 120 s");
     QVERIFY2(records.size() < 7, qPrintable(QStringLiteral("%1 records left after compaction").arg(records.size())));
 
     TestDisplay fresh(cluster, topics);
