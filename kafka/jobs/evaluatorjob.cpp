@@ -15,10 +15,9 @@
 #include <QDateTime>
 #include <QDeadlineTimer>
 #include <QLoggingCategory>
+#include <QScopeGuard>
 
 #include <nlohmann/json.hpp>
-
-#include <QScopeGuard>
 
 #include <map>
 #include <set>

@@ -57,9 +57,9 @@ void GlobalTables::read(int timeoutMs, int maxRecords)
         }
         if (message->err)
             continue; // transient: the client retries, and the error callback has said it
-        const std::string_view value(static_cast<const char *>(message->payload), message->len);
         if (!message->payload)
             continue; // a tombstone: nothing to learn
+        const std::string_view value(static_cast<const char *>(message->payload), message->len);
         try {
             if (topic == m_alertsTopic)
                 m_onAlert(Alert::parse(value));
