@@ -182,16 +182,16 @@ void Console::connectCluster(const QString &clusterName, const QString &notice, 
 
 void Console::startEvaluator(const CommandLine &line)
 {
+    QString instance;
     try {
         m_evaluatorInstance = std::make_unique<EvaluatorInstances>(line.instance, 1);
+        instance = m_evaluatorInstance->names().first();
     } catch (const std::runtime_error &error) {
         // Loud, and the console still evaluates: under a name of this process alone.
-        qCritical().noquote() << "vigil:" << error.what() << "- this console's evaluator runs as instance"
-                              << QStringLiteral("%1-pid%2").arg(line.instance).arg(QCoreApplication::applicationPid());
+        instance = QStringLiteral("%1-pid%2").arg(line.instance).arg(QCoreApplication::applicationPid());
+        qCritical().noquote() << "vigil:" << error.what() << "- this console's evaluator runs as instance" << instance;
     }
-    const EvaluatorSettings settings = line.evaluatorSettings(
-        m_config, m_evaluatorInstance ? m_evaluatorInstance->names().first()
-                                      : QStringLiteral("%1-pid%2").arg(line.instance).arg(QCoreApplication::applicationPid()));
+    const EvaluatorSettings settings = line.evaluatorSettings(m_config, instance);
 
     m_pipelineHealth = std::make_unique<PipelineHealth>();
     m_deadLetters = std::make_unique<DeadLetterModel>();

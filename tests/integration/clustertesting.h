@@ -11,6 +11,7 @@
 #include "base/topics.h"
 #include "fhir/fhirdatetime.h"
 
+#include <QProcess>
 #include <QUuid>
 #include <QtTest>
 
@@ -18,6 +19,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -411,6 +413,68 @@ inline QString exactlyOnceProblem(const QList<KafkaRecord> &outputs, const QList
 
 // Opens the current data row's cluster ("embedded" or "real") and says which one the row ran on,
 // with `clients` describing the clients; false when the test must return (already skipped or failed).
+// `vigil evaluate` as several instances of the group on `bootstrap`'s healthcare topics: three
+// processes share 100,000 results, one is killed with SIGKILL mid-stream and started again under its
+// name, a fourth joins. Every input offset is then in processed + dlq exactly once, every alert once,
+// and the work was shared (the header vigil.evaluator names who did it). How much the fourth gets is
+// timing: it joins the group once it has read the census and the alerts, and the others may have
+// finished by then. Fails the calling test.
+inline void instancesShareTheInputAndAKilledOneLosesNothing(const QString &bootstrap, const std::string &prefix)
+{
+    ClientConfig config;
+    config.setBootstrapServers(bootstrap);
+    Producer producer(config);
+    constexpr int firstPart = 60'000;
+    constexpr int total = 100'000;
+    const auto ours = [&](const KafkaRecord &output) { return outputOf(output, prefix); };
+    const auto ourAlert = [&](const KafkaRecord &alert) { return alertFor(alert, prefix); };
+    const auto produce = [&](int from, int to) {
+        for (int i = from; i < to; ++i)
+            producer.produce("healthcare.labs.results", "pat-" + std::to_string(i % 50), knownLabResult(i, prefix));
+        QCOMPARE(producer.flush(30'000), 0);
+    };
+    produce(0, firstPart);
+
+    std::map<QString, std::unique_ptr<QProcess>> instances;
+    const auto start = [&](const QString &name) {
+        auto &process = instances[name];
+        process = std::make_unique<QProcess>();
+        process->setProgram(QStringLiteral(VIGIL_BINARY_DIR "/vigil"));
+        process->setArguments({"evaluate", "--bootstrap", bootstrap, "--instance", name});
+        process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        process->start();
+        QVERIFY(process->waitForStarted());
+    };
+    const QString run = QString::fromStdString(prefix);
+    for (const char *name : {"a", "b", "c"})
+        start(run + name);
+    QVERIFY(readCommitted(bootstrap, {"healthcare.labs.processed"}, 5000, 60'000, 0, ours).size() >= 5000);
+    instances[run + "b"]->kill(); // SIGKILL: a transaction may be open
+    QVERIFY(instances[run + "b"]->waitForFinished(10'000));
+    start(run + "b");
+    start(run + "d");
+    produce(firstPart, total);
+
+    const auto outputs = readCommitted(bootstrap, {"healthcare.labs.processed", "healthcare.dlq"}, total, 240'000, 3'000, ours);
+    const auto alerts = readCommitted(bootstrap, {"healthcare.alerts.critical"}, expectedAlerts(total), 30'000, 3'000, ourAlert);
+    for (auto &[name, process] : instances) {
+        process->terminate();
+        QVERIFY(process->waitForFinished(15'000));
+        QCOMPARE(process->exitCode(), 0);
+    }
+    const QString problem = exactlyOnceProblem(outputs, alerts, total);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QMap<QString, int> perInstance;
+    for (const auto &record : outputs)
+        ++perInstance[QString::fromUtf8(header(record, "vigil.evaluator"))];
+    qInfo() << "outputs per instance:" << perInstance;
+    QVERIFY2(!perInstance.contains(QString()), "an output without its instance");
+    int sharing = 0;
+    for (const char *name : {"a", "b", "c", "d"})
+        sharing += perInstance.value(run + name) > 0;
+    QVERIFY2(sharing >= 3, "the work was not shared among the instances");
+}
+
 // Opens the cluster of `kind` ("embedded" or "real"); false after the test was skipped or failed, saying why.
 inline bool openClusterOrSkip(TestCluster &cluster, const QString &kind)
 {

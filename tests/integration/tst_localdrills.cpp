@@ -7,6 +7,8 @@
 //                    wall display says FEED DOWN
 //   both back        everything resumes without restarting anything: every input offset exactly
 //                    once across processed + dlq, every alert once
+//   instances        three `vigil evaluate` instances share the input, one killed and restarted,
+//                    a fourth joining: every input offset and alert exactly once
 // The cluster is the test's own, in a temporary directory. Skips without Java 17+ or the jars.
 #include "clustertesting.h"
 #include "jobs/clusterinspector.h"
@@ -144,6 +146,14 @@ private Q_SLOTS:
         const QString problem = exactlyOnceProblem(outputs, alerts, total);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
         QCOMPARE(m_evaluator.state(), QProcess::Running); // it never gave up
+    }
+
+    // On the three nodes, with replication 3: evaluator instances share the input, one is killed
+    // and restarted, another joins (beside the drills' own evaluator, a fifth member).
+    void instancesShareTheInputOnThreeNodes()
+    {
+        ClusterTesting::instancesShareTheInputAndAKilledOneLosesNothing(m_cluster->bootstrapServers(),
+                                                                        "scale3-" + runId().toStdString() + '-');
     }
 
     void cleanupTestCase()
