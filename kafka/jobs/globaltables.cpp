@@ -12,12 +12,21 @@
 namespace {
 constexpr int MetadataTimeoutMs = 10'000;
 constexpr int FollowBatch = 5000; // records per follow(): the evaluator's batch is never held up long
+
+ClientConfig readerConfig(const ClientConfig &config)
+{
+    ClientConfig reader = ClientRoles::assignOnlyReader(config, QStringLiteral("vigil-evaluator-tables"));
+    // The restore ends when every partition has said it is at its end, one fetch wait after the last
+    // record: a tenth of a second, not librdkafka's half, at ten idle fetches a second once followed.
+    reader.setDefault(QStringLiteral("fetch.wait.max.ms"), QStringLiteral("100"));
+    return reader;
+}
 } // namespace
 
 GlobalTables::GlobalTables(const ClientConfig &config, std::string adtTopic, std::string alertsTopic,
                            std::function<void(const Alert &)> onAlert)
     : m_adtTopic(std::move(adtTopic)), m_alertsTopic(std::move(alertsTopic)), m_onAlert(std::move(onAlert)),
-      m_consumer(std::make_unique<Consumer>(ClientRoles::assignOnlyReader(config, QStringLiteral("vigil-evaluator-tables"))))
+      m_consumer(std::make_unique<Consumer>(readerConfig(config)))
 {
     RdPartitionListPtr partitions(rd_kafka_topic_partition_list_new(32));
     for (const std::string &topic : {m_adtTopic, m_alertsTopic}) {

@@ -9,11 +9,12 @@
 #include "client/topicmetadata.h"
 
 #include <QDateTime>
-#include <QDeadlineTimer>
+
+#include <utility>
 
 namespace {
 
-constexpr int MaxBatchMs = 50;
+constexpr int MaxWaitMs = 50; // between heartbeat checks when nothing arrives
 constexpr int MaxBatchRecords = 5000;
 constexpr int MetadataTimeoutMs = 5000;
 constexpr int ProbeTimeoutMs = 2000;
@@ -29,11 +30,16 @@ WallSource::WallSource(WallSourceSettings settings, QObject *parent)
 
 WallSource::~WallSource() = default;
 
-void WallSource::open()
+ClientConfig WallSource::readerConfig(const ClientConfig &config)
 {
     // Alerts are written in the evaluator's transactions: the reader sees committed ones only, so
     // an aborted one never reaches the ward.
-    m_consumer = std::make_unique<Consumer>(ClientRoles::assignOnlyReader(m_settings.config, QStringLiteral("vigil-wall")));
+    return ClientRoles::assignOnlyReader(config, QStringLiteral("vigil-wall"));
+}
+
+void WallSource::open()
+{
+    m_consumer = std::make_unique<Consumer>(readerConfig(m_settings.config));
     m_consumer->callbacks().onError = [this](const ClientError &error) {
         Q_EMIT errorOccurred(error);
         if (error.code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
@@ -71,9 +77,11 @@ void WallSource::pollBatch()
         return;
     WallBatch batch;
     int records = 0;
-    QDeadlineTimer deadline(MaxBatchMs);
-    while (records < MaxBatchRecords && !deadline.hasExpired()) {
-        RdMessagePtr message = m_consumer->poll(int(deadline.remainingTime()));
+    // Waits for the first record, then takes what is already there: an alert is on the board as soon
+    // as it is read, and a flood still comes in large batches.
+    int timeoutMs = MaxWaitMs;
+    while (records < MaxBatchRecords) {
+        RdMessagePtr message = m_consumer->poll(std::exchange(timeoutMs, 0));
         if (!message)
             break;
         if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {

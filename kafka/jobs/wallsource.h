@@ -50,6 +50,9 @@ public:
     explicit WallSource(WallSourceSettings settings, QObject *parent = nullptr);
     ~WallSource() override;
 
+    // The display's consumer settings (benchmarks measure what a ward sees with these).
+    static ClientConfig readerConfig(const ClientConfig &config);
+
 Q_SIGNALS:
     void batchReady(const WallBatch &batch);
     void heard(qint64 atMs);                   // a broker answered (a record or a heartbeat)

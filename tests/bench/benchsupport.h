@@ -78,3 +78,20 @@ inline QString createRealTopic(const ClientConfig &config, const QString &topic,
     }
     return error;
 }
+
+// Deletes `topic`; empty, else why not.
+inline QString deleteRealTopic(const ClientConfig &config, const QString &topic)
+{
+    Producer client(config);
+    const QByteArray name = topic.toUtf8();
+    rd_kafka_DeleteTopic_t *deleteTopic = rd_kafka_DeleteTopic_new(name.constData());
+    RdQueuePtr queue(rd_kafka_queue_new(client.handle()));
+    rd_kafka_DeleteTopics(client.handle(), &deleteTopic, 1, nullptr, queue.get());
+    rd_kafka_DeleteTopic_destroy(deleteTopic);
+    rd_kafka_event_t *event = rd_kafka_queue_poll(queue.get(), 30'000);
+    if (!event)
+        return QStringLiteral("no answer");
+    const QString error = rd_kafka_event_error(event) ? QString::fromUtf8(rd_kafka_event_error_string(event)) : QString();
+    rd_kafka_event_destroy(event);
+    return error;
+}

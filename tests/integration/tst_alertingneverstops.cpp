@@ -292,7 +292,10 @@ private Q_SLOTS:
 
     // The cluster goes away mid-stream: the batch is held and tried again with a growing pause,
     // Retrying says why, and when the brokers return everything is evaluated. Embedded cluster: it
-    // can take its brokers down and up in-process.
+    // can take its brokers down and up in-process. At least once here, not exactly once: the mock
+    // answers the rejoined group's offset fetch with no committed offsets (it keeps none committed
+    // in transactions across its brokers' restart), so the group reads its partitions again from the
+    // beginning. Exactly once across an outage is tst_localdrills' (real brokers, two of three down).
     void outageIsRetriedWithBackoff()
     {
         MockCluster embedded(3);
@@ -303,6 +306,7 @@ private Q_SLOTS:
         settings.groupId = "outage-" + runId();
         settings.instance = "outage-" + runId();
         settings.thresholds = ThresholdSet::fromJson(thresholdsJson);
+        settings.maxBatchRecords = 2000;
         constexpr int Results = 20'000; // ten batches: the outage comes while most are still to go
         {
             Producer producer(config);
@@ -326,7 +330,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(retrying(), 90'000);
         for (int broker = 1; broker <= 3; ++broker)
             embedded.setBrokerUp(broker, true);
-        QTRY_COMPARE_WITH_TIMEOUT(evaluator.evaluated(), Results, 120'000);
+        QTRY_VERIFY_WITH_TIMEOUT(evaluator.evaluated() >= Results, 120'000);
         QTRY_COMPARE_WITH_TIMEOUT(evaluator.statuses.last().state, EvaluatorStatus::State::Running, 10'000);
         QVERIFY(!evaluator.stopped());
         // Backoff, not a spin: each retry waited longer than the one before, up to the cap.
