@@ -510,7 +510,8 @@ EvaluatorJob::Plan EvaluatorJob::planFor(const KafkaRecord &record, const Evalua
         } else {
             return plan;
         }
-        plan.alertValues.clear();
+        if (!plan.alerts)
+            plan.alertValues.clear(); // a result too large to copy still has its alerts written
     } else {
         plan.deadLetterReason = evaluation.deadLetterReason;
         plan.deadLetterMessage = evaluation.deadLetterMessage;
