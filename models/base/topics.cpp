@@ -25,6 +25,7 @@ const std::vector<TopicSpec> &recommendedLayout()
         {LabsProcessed, 8, 90 * day, false},
         {DeadLetters, 3, 90 * day, false},
         {EvaluatorState, 8, -1, true}, // as many partitions as LabResults: partition p keeps the patients of input p
+        {IngestCursors, 3, -1, true},
     };
     return layout;
 }

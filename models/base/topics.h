@@ -15,6 +15,8 @@ inline constexpr std::string_view FhirOther = "healthcare.fhir.other";
 inline constexpr std::string_view DeadLetters = "healthcare.dlq";
 // The evaluator's memory per patient (PatientMemory): compacted, partitioned like LabResults.
 inline constexpr std::string_view EvaluatorState = "healthcare.evaluator.state";
+// Where each FHIR REST poller is (PollCursor): compacted, one record per server and resource type.
+inline constexpr std::string_view IngestCursors = "healthcare.ingest.cursors";
 
 // Patient, Encounter -> adt; Observation, DiagnosticReport -> labs.results;
 // MedicationRequest -> medications.orders; anything else -> fhir.other.

@@ -40,13 +40,14 @@ private Q_SLOTS:
         QVERIFY(partitions.contains("healthcare.fhir.other"));
         // The evaluator's state partition p keeps the patients of input partition p.
         QCOMPARE(partitions.value("healthcare.evaluator.state"), partitions.value("healthcare.labs.results"));
-        QCOMPARE(partitions.size(), 8);
+        QCOMPARE(partitions.size(), 9);
     }
 
-    void onlyTheAlertsAndTheEvaluatorStateAreCompacted()
+    void onlyTheAlertsTheEvaluatorStateAndTheCursorsAreCompacted()
     {
         for (const auto &spec : Topics::recommendedLayout())
-            QCOMPARE(spec.compacted, spec.name == Topics::CriticalAlerts || spec.name == Topics::EvaluatorState);
+            QCOMPARE(spec.compacted, spec.name == Topics::CriticalAlerts || spec.name == Topics::EvaluatorState
+                                      || spec.name == Topics::IngestCursors);
     }
 };
 

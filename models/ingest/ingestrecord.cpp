@@ -1,0 +1,79 @@
+#include "ingest/ingestrecord.h"
+
+#include "base/topics.h"
+#include "fhir/fhirenvelope.h"
+#include "ingest/notification.h"
+
+namespace {
+
+using nlohmann::json;
+
+std::string stringAt(const json &object, const char *name)
+{
+    const auto it = object.find(name);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::string metaAt(const json &resource, const char *name)
+{
+    const auto meta = resource.find("meta");
+    return meta != resource.end() && meta->is_object() ? stringAt(*meta, name) : std::string();
+}
+
+IngestRecord record(const json &resource, std::string_view eventType, std::string_view timestamp)
+{
+    const std::string type = stringAt(resource, "resourceType");
+    const std::string id = stringAt(resource, "id");
+    const std::string patient = patientIdOfResource(resource);
+    json envelope = {
+        {"event_type", eventType},
+        {"resource_type", type},
+        {"resource_id", id},
+        {"patient_id", patient.empty() ? json(nullptr) : json(patient)},
+        {"timestamp", timestamp},
+        {"fhir_resource", resource},
+    };
+    IngestRecord out;
+    out.topic = patient.empty() ? std::string(Topics::FhirOther) : std::string(Topics::forResourceType(type));
+    out.key = patient.empty() ? type + '/' + id : patient;
+    out.value = envelope.dump();
+    return out;
+}
+
+} // namespace
+
+std::string_view eventTypeOfMethod(std::string_view method)
+{
+    if (method == "POST")
+        return "create";
+    if (method == "DELETE")
+        return "delete";
+    return "update";
+}
+
+IngestRecord envelopeRecord(const json &resource, std::string_view method, std::string_view timestamp)
+{
+    return record(resource, eventTypeOfMethod(method), timestamp);
+}
+
+IngestRecord deletionRecord(std::string_view reference, std::string_view timestamp)
+{
+    const std::string relative = relativeReference(reference);
+    const auto slash = relative.find('/');
+    const json stub = {{"resourceType", relative.substr(0, slash)},
+                       {"id", slash == std::string::npos ? std::string() : relative.substr(slash + 1)}};
+    return record(stub, "delete", timestamp);
+}
+
+std::string versionKey(const json &resource)
+{
+    const std::string type = stringAt(resource, "resourceType");
+    const std::string id = stringAt(resource, "id");
+    if (type.empty() || id.empty())
+        return {};
+    if (const std::string version = metaAt(resource, "versionId"); !version.empty())
+        return type + '/' + id + "/_history/" + version;
+    if (const std::string updated = metaAt(resource, "lastUpdated"); !updated.empty())
+        return type + '/' + id + '@' + updated;
+    return {};
+}
