@@ -102,6 +102,42 @@ struct Options {
                                       QStringLiteral("A Confluent-compatible schema registry (credentials as "
                                                      "https://user:password@host)."),
                                       QStringLiteral("URL")};
+    QCommandLineOption listen{QStringLiteral("listen"),
+                              QStringLiteral("FHIR ingest: serve the Subscription webhook POST /fhir-webhook on "
+                                             "[address:]port (all addresses when none is given)."),
+                              QStringLiteral("[address:]port")};
+    QCommandLineOption webhookToken{QStringLiteral("webhook-token"),
+                                    QStringLiteral("The bearer token the FHIR server must send to the webhook (or set "
+                                                   "VIGIL_WEBHOOK_TOKEN)."),
+                                    QStringLiteral("token")};
+    QCommandLineOption tlsCert{QStringLiteral("tls-cert"), QStringLiteral("The webhook's TLS certificate (PEM)."),
+                               QStringLiteral("file")};
+    QCommandLineOption tlsKey{QStringLiteral("tls-key"), QStringLiteral("The webhook's TLS private key (PEM)."),
+                              QStringLiteral("file")};
+    QCommandLineOption maxBody{QStringLiteral("max-body"),
+                               QStringLiteral("The largest notification the webhook takes, in bytes (default 16 MiB)."),
+                               QStringLiteral("bytes")};
+    QCommandLineOption poll{QStringLiteral("poll"),
+                            QStringLiteral("FHIR ingest: poll this FHIR server's REST API (incremental by _lastUpdated)."),
+                            QStringLiteral("https://ehr/fhir")};
+    QCommandLineOption types{QStringLiteral("types"),
+                             QStringLiteral("Resource types the poller reads (default Observation,Encounter)."),
+                             QStringLiteral("Type,...")};
+    QCommandLineOption every{QStringLiteral("every"),
+                             QStringLiteral("The poller's pause between rounds: 30s, 2m, 500ms (default 30s)."),
+                             QStringLiteral("duration")};
+    QCommandLineOption pageSize{QStringLiteral("page-size"),
+                                QStringLiteral("The poller's _count per page (default 100)."), QStringLiteral("N")};
+    QCommandLineOption fhirBase{QStringLiteral("fhir-base"),
+                                QStringLiteral("The FHIR server the webhook fetches id-only notifications and gaps from "
+                                               "(default: from the notification's absolute references)."),
+                                QStringLiteral("https://ehr/fhir")};
+    QCommandLineOption fhirToken{QStringLiteral("fhir-token"),
+                                 QStringLiteral("Bearer token for the FHIR server's REST API (or set VIGIL_FHIR_TOKEN)."),
+                                 QStringLiteral("token")};
+    QCommandLineOption fhirUser{QStringLiteral("fhir-user"),
+                                QStringLiteral("Basic authentication for the FHIR server's REST API."),
+                                QStringLiteral("user:password")};
     QCommandLineOption help{{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")};
     QCommandLineOption version{QStringLiteral("version"), QStringLiteral("Show the version.")};
 
@@ -111,12 +147,13 @@ struct Options {
         parser.addOptions({bootstrap, property, config, simulate, evaluate, thresholds, check, rate, seed, brokers, embedded,
                            dataDir, reset, instance, threads, wall, unit,
                            feed, token, windowed, staleAfter, escalate, mrnDigits, linger, serveWall, fullIdentifiers,
-                           schemaRegistry, help,
-                           version});
+                           schemaRegistry, listen, webhookToken, tlsCert, tlsKey, maxBody, poll, types, every, pageSize,
+                           fhirBase, fhirToken, fhirUser, help, version});
         parser.addPositionalArgument(QStringLiteral("command"),
                                      QStringLiteral("'broker' runs the local cluster headless; 'evaluate' runs "
-                                                    "the evaluator against --bootstrap; none opens the console."),
-                                     QStringLiteral("[broker|evaluate|provision]"));
+                                                    "the evaluator against --bootstrap; 'ingest' takes events from a "
+                                                    "FHIR server; none opens the console."),
+                                     QStringLiteral("[broker|evaluate|provision|ingest]"));
     }
 };
 
@@ -198,6 +235,117 @@ void parseWall(const QCommandLineParser &parser, const Options &options, Command
     }
 }
 
+// "30s", "2m", "500ms", or plain seconds.
+int durationMs(const QString &text, const char *what)
+{
+    QString number = text.trimmed();
+    double scale = 1000;
+    if (number.endsWith(QLatin1String("ms"))) {
+        scale = 1;
+        number.chop(2);
+    } else if (number.endsWith(u's')) {
+        number.chop(1);
+    } else if (number.endsWith(u'm')) {
+        scale = MinuteMs;
+        number.chop(1);
+    }
+    const double value = positiveNumber(number, what) * scale;
+    if (value > 24.0 * 60 * MinuteMs)
+        throw UsageError(std::string(what) + " takes at most a day");
+    return int(value);
+}
+
+FhirServerAccess fhirAccess(const QCommandLineParser &parser, const Options &options, const QUrl &base)
+{
+    FhirServerAccess access;
+    access.base = base;
+    const QString token = parser.isSet(options.fhirToken) ? parser.value(options.fhirToken)
+                                                          : qEnvironmentVariable("VIGIL_FHIR_TOKEN");
+    if (parser.isSet(options.fhirUser)) {
+        const QString user = parser.value(options.fhirUser);
+        const qsizetype colon = user.indexOf(u':');
+        if (colon <= 0)
+            throw UsageError("--fhir-user takes user:password");
+        if (!token.isEmpty())
+            throw UsageError("the FHIR server is logged in to with a token or with --fhir-user, not both");
+        access.authorization = FhirServerAccess::basic(user.left(colon), user.mid(colon + 1));
+    } else if (!token.isEmpty()) {
+        access.authorization = FhirServerAccess::bearer(token);
+    }
+    return access;
+}
+
+QUrl httpUrl(const QString &text, const char *what)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") || url.host().isEmpty())
+        throw UsageError(std::string(what) + " takes an http:// or https:// address, got \"" + text.toStdString() + '"');
+    return url;
+}
+
+void parseIngest(const QCommandLineParser &parser, const Options &options, CommandLine &line)
+{
+    if (parser.isSet(options.listen)) {
+        WebhookSettings webhook;
+        const QString text = parser.value(options.listen);
+        const qsizetype colon = text.lastIndexOf(u':');
+        bool ok = false;
+        const uint port = text.mid(colon + 1).toUInt(&ok);
+        if (colon >= 0)
+            webhook.address = QHostAddress(text.left(colon));
+        if (!ok || port > 65535 || webhook.address.isNull())
+            throw UsageError("--listen takes [address:]port, got \"" + text.toStdString() + '"');
+        webhook.port = quint16(port);
+        webhook.bearerToken = (parser.isSet(options.webhookToken) ? parser.value(options.webhookToken)
+                                                                  : qEnvironmentVariable("VIGIL_WEBHOOK_TOKEN")).toUtf8();
+        webhook.certificateFile = parser.value(options.tlsCert);
+        webhook.keyFile = parser.value(options.tlsKey);
+        if (webhook.certificateFile.isEmpty() != webhook.keyFile.isEmpty())
+            throw UsageError("TLS needs both --tls-cert and --tls-key");
+        if (parser.isSet(options.maxBody))
+            webhook.maxBodyBytes = qint64(positiveNumber(parser.value(options.maxBody), "--max-body"));
+        webhook.fhir = fhirAccess(parser, options,
+                                  parser.isSet(options.fhirBase) ? httpUrl(parser.value(options.fhirBase), "--fhir-base") : QUrl());
+        line.ingest.webhook = webhook;
+    } else {
+        for (const QCommandLineOption *option : {&options.webhookToken, &options.tlsCert, &options.tlsKey, &options.maxBody,
+                                                 &options.fhirBase}) {
+            if (parser.isSet(*option))
+                throw UsageError("--" + option->names().constLast().toStdString() + " goes with --listen");
+        }
+    }
+    if (parser.isSet(options.poll)) {
+        PollerSettings poller;
+        poller.server = fhirAccess(parser, options, httpUrl(parser.value(options.poll), "--poll"));
+        if (parser.isSet(options.types)) {
+            poller.types.clear();
+            for (const QString &type : parser.value(options.types).split(u',', Qt::SkipEmptyParts)) {
+                if (type.trimmed().isEmpty() || !type.trimmed().front().isUpper())
+                    throw UsageError("--types takes FHIR resource types such as Observation,Encounter, got \""
+                                     + parser.value(options.types).toStdString() + '"');
+                poller.types.append(type.trimmed());
+            }
+        }
+        if (parser.isSet(options.every))
+            poller.everyMs = durationMs(parser.value(options.every), "--every");
+        if (parser.isSet(options.pageSize)) {
+            poller.pageSize = int(positiveNumber(parser.value(options.pageSize), "--page-size"));
+            if (poller.pageSize > 1000)
+                throw UsageError("--page-size takes 1 to 1000");
+        }
+        line.ingest.poller = poller;
+    } else {
+        for (const QCommandLineOption *option : {&options.types, &options.every, &options.pageSize}) {
+            if (parser.isSet(*option))
+                throw UsageError("--" + option->names().constLast().toStdString() + " goes with --poll");
+        }
+    }
+    if (line.mode == CommandLine::Mode::Ingest && !line.ingest.any())
+        throw UsageError("'ingest' needs a source: --listen [address:]port (the Subscription webhook) or --poll URL");
+    if (line.ingest.any() && line.mode != CommandLine::Mode::Ingest && line.mode != CommandLine::Mode::Console)
+        throw UsageError("--listen and --poll go with 'ingest' or the console");
+}
+
 // --bootstrap (a cluster elsewhere) or the cluster Vigil runs: --embedded, --brokers, --data-dir, --reset.
 void parseCluster(const QCommandLineParser &parser, const Options &options, CommandLine &line)
 {
@@ -260,7 +408,8 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     const QString command = positional.value(0);
     static const QMap<QString, Mode> commands = {{QStringLiteral("broker"), Mode::Broker},
                                                  {QStringLiteral("evaluate"), Mode::Evaluate},
-                                                 {QStringLiteral("provision"), Mode::Provision}};
+                                                 {QStringLiteral("provision"), Mode::Provision},
+                                                 {QStringLiteral("ingest"), Mode::Ingest}};
     if (positional.size() > 1 || (!command.isEmpty() && !commands.contains(command)))
         throw UsageError("unknown command \"" + positional.join(u' ').toStdString() + "\" (try --help)");
     line.mode = commands.value(command, Mode::Console);
@@ -298,6 +447,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         line.config.setBootstrapServers(parser.value(options.bootstrap));
     parseCluster(parser, options, line);
     line.config.validate();
+    parseIngest(parser, options, line);
 
     if (line.mode == Mode::Wall && line.ownsCluster() && !line.wall.feed.isValid())
         throw UsageError("a wall display reads a cluster (--bootstrap, e.g. the one 'vigil broker --simulate "
@@ -350,6 +500,8 @@ QString CommandLine::helpText()
         "  vigil broker --reset                      delete the local cluster's data (asks first)\n"
         "  vigil evaluate --bootstrap host:9092     the critical-value evaluator as a service\n"
         "  vigil provision --bootstrap host:9092    create the recommended topic layout (existing topics are left alone)\n"
+        "  vigil ingest --listen 8443 --tls-cert c.pem --tls-key k.pem   FHIR Subscription webhook into Kafka\n"
+        "  vigil ingest --poll https://ehr/fhir --types Observation,Encounter --every 30s   FHIR REST poller\n"
         "  vigil --wall --unit ICU --bootstrap host:9092          nurse-station wall display reading Kafka\n"
         "  vigil --wall --unit ICU --feed ws://console:8765 --token T   wall display fed by a console"));
     return parser.helpText();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "client/clientconfig.h"
+#include "ingestsources.h"
 #include "jobs/evaluatorjob.h"
 #include "jobs/simulatorpublisher.h"
 #include "wall/wallstate.h"
@@ -22,7 +23,7 @@ public:
 // What the user asked for on the command line. Cluster options follow kcat and the Kafka CLI
 // tools: --bootstrap, repeated -X key=value, --config client.properties.
 struct CommandLine {
-    enum class Mode { Console, Wall, Broker, Evaluate, Provision, ListProperties, Help, Version };
+    enum class Mode { Console, Wall, Broker, Evaluate, Provision, Ingest, ListProperties, Help, Version };
 
     // Without --bootstrap Vigil runs the cluster itself: a local Apache Kafka (the default) or,
     // with --embedded mock, librdkafka's in-memory mock cluster.
@@ -59,6 +60,9 @@ struct CommandLine {
         quint16 servePort = 8765;
         bool fullIdentifiers = false;     // --wall-full-identifiers: remote displays get unmasked records
     } wall;
+
+    // FHIR ingest (`vigil ingest`, or the console with --listen / --poll).
+    IngestSettings ingest;
 
     bool ownsCluster() const { return cluster != Cluster::Remote; }
     int brokerCount() const { return brokers ? brokers : cluster == Cluster::Mock ? 3 : 1; }

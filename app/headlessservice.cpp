@@ -1,6 +1,7 @@
 #include "headlessservice.h"
 
 #include "evaluatorinstances.h"
+#include "ingestsources.h"
 #include "localclusterrunner.h"
 #include "local/mockcluster.h"
 #include "jobs/evaluatorjob.h"
@@ -8,6 +9,7 @@
 #include "client/workerthread.h"
 
 #include <QCoreApplication>
+#include <QHash>
 #include <QTextStream>
 
 namespace {
@@ -21,6 +23,38 @@ void reportErrors(KafkaWorker *worker, const QString &name)
         if (error.fatal) {
             QTextStream(stderr) << "vigil: exiting with status 1 so that a supervisor can restart the service" << Qt::endl;
             QCoreApplication::exit(1);
+        }
+    });
+}
+
+// Each source's row when what it says changes (not its counts): a log, not a dashboard.
+void reportIngest(IngestSources *sources)
+{
+    QObject::connect(sources, &IngestSources::webhookListening, QCoreApplication::instance(), [](quint16 port, bool tls) {
+        QTextStream(stderr) << "vigil ingest: webhook listening on " << (tls ? "https" : "http") << "://*:" << port
+                            << "/fhir-webhook" << Qt::endl;
+    });
+    QObject::connect(sources, &IngestSources::webhookFailed, QCoreApplication::instance(), [](const QString &error) {
+        QTextStream(stderr) << "vigil ingest: " << error << Qt::endl;
+        QCoreApplication::exit(1);
+    });
+    QObject::connect(sources, &IngestSources::errorOccurred, QCoreApplication::instance(),
+                     [](const QString &source, const ClientError &error) {
+        QTextStream(stderr) << "vigil ingest: " << source << (error.fatal ? " stopped: " : ": ") << error.message << Qt::endl;
+        if (error.fatal)
+            QCoreApplication::exit(1);
+    });
+    auto said = std::make_shared<QHash<QString, QString>>();
+    QObject::connect(sources, &IngestSources::statusesChanged, QCoreApplication::instance(),
+                     [said](const IngestStatuses &rows) {
+        for (const IngestSourceStatus &row : rows) {
+            const QString line = row.state + (row.lastError.isEmpty() ? QString() : QStringLiteral("; ") + row.lastError);
+            QString &before = (*said)[row.source + u' ' + row.name];
+            if (line == before)
+                continue;
+            before = line;
+            QTextStream(stderr) << "vigil ingest: " << row.source << ' ' << row.name << ": " << line << " (" << row.events
+                                << " events)" << Qt::endl;
         }
     });
 }
@@ -71,10 +105,15 @@ HeadlessService::HeadlessService(const CommandLine &line) : m_config(line.config
         QTextStream(stderr) << "vigil: evaluator instance" << (m_instances->names().size() > 1 ? "s " : " ")
             << m_instances->names().join(QStringLiteral(", ")) << " in group vigil-evaluator" << Qt::endl;
     }
+    if (line.ingest.any()) {
+        m_ingest = std::make_unique<IngestSources>(line.ingest, m_config);
+        reportIngest(m_ingest.get());
+    }
 }
 
 HeadlessService::~HeadlessService()
 {
+    m_ingest.reset(); // its sources stop taking events before the cluster goes
     std::vector<WorkerThread *> workers{m_simulatorThread.get()};
     for (const auto &thread : m_evaluatorThreads)
         workers.push_back(thread.get());

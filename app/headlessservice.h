@@ -6,12 +6,13 @@
 #include <vector>
 
 class EvaluatorInstances;
+class IngestSources;
 class LocalCluster;
 class MockCluster;
 class WorkerThread;
 
-// `vigil broker` and `vigil evaluate`: the local cluster (or the mock) without a window, and
-// optionally the simulated hospital and the critical-value evaluator. Progress goes to stderr.
+// `vigil broker`, `vigil evaluate` and `vigil ingest`: the local cluster (or the mock) without a
+// window, and optionally the simulated hospital, the critical-value evaluator and FHIR ingest. Progress goes to stderr.
 // A worker that stops for good ends the process with exit status 1 and the reason on stderr, so
 // that a supervisor (systemd, Kubernetes) restarts it instead of keeping a service that does nothing.
 class HeadlessService {
@@ -34,4 +35,5 @@ private:
     std::unique_ptr<WorkerThread> m_simulatorThread;
     std::unique_ptr<EvaluatorInstances> m_instances;
     std::vector<std::unique_ptr<WorkerThread>> m_evaluatorThreads;
+    std::unique_ptr<IngestSources> m_ingest;
 };

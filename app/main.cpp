@@ -34,7 +34,8 @@ int runHeadless(int argc, char **argv, const CommandLine &line)
         QTextStream(stdout) << service.bootstrapServers() << Qt::endl;
         QTextStream(stderr) << "vigil broker: " << service.clusterDescription() << " on " << service.bootstrapServers();
     } else {
-        QTextStream(stderr) << "vigil evaluate: " << service.bootstrapServers();
+        QTextStream(stderr) << (line.mode == CommandLine::Mode::Ingest ? "vigil ingest: " : "vigil evaluate: ")
+                            << service.bootstrapServers();
     }
     if (line.simulate)
         QTextStream(stderr) << "; simulating " << line.eventsPerMinute << " events/min, seed " << line.seed;
@@ -195,6 +196,7 @@ int main(int argc, char **argv)
                 return runReset(line);
             [[fallthrough]];
         case CommandLine::Mode::Evaluate:
+        case CommandLine::Mode::Ingest:
             return runHeadless(argc, argv, line);
         case CommandLine::Mode::Console:
             return runConsole(argc, argv, line);

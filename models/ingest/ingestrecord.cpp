@@ -77,3 +77,11 @@ std::string versionKey(const json &resource)
         return type + '/' + id + '@' + updated;
     return {};
 }
+
+std::string deletionKey(std::string_view reference, std::string_view version)
+{
+    const std::string relative = relativeReference(reference);
+    if (relative.empty())
+        return {};
+    return relative + "/_deleted" + (version.empty() ? std::string() : '/' + std::string(version));
+}

@@ -23,6 +23,15 @@ struct IngestBatch {
 };
 Q_DECLARE_METATYPE(IngestBatch)
 
+// What became of one batch an ingest source handed over.
+enum class IngestOutcome {
+    Committed, // all of it is durable
+    Failed,    // none of it is: the cluster failed the transaction (try again later)
+    Refused,   // none of it is, and sending it again fails again (a record too large for its topic)
+    Unknown,   // the commit timed out and goes on in the background; Committed or Failed follows
+};
+Q_DECLARE_METATYPE(IngestOutcome)
+
 // The seed's event_type for a FHIR request method: POST create, PUT (and PATCH) update, DELETE
 // delete; a resource without a request (a collection, a poll) is an update.
 std::string_view eventTypeOfMethod(std::string_view method);
@@ -40,3 +49,6 @@ IngestRecord deletionRecord(std::string_view reference, std::string_view timesta
 // The key that tells one version of a resource from another: "Type/id/_history/versionId", else
 // "Type/id@meta.lastUpdated"; empty when the resource carries neither (it cannot be told apart).
 std::string versionKey(const nlohmann::json &resource);
+// The key of a deletion of "Type/id": with the version it ended when known (an entry's ETag
+// W/"4"), else one per resource, so a notification sent again does not delete twice.
+std::string deletionKey(std::string_view reference, std::string_view version);

@@ -146,13 +146,30 @@ std::string entryReference(const json &entry)
     return {};
 }
 
+// W/"4" -> 4
+std::string versionOfEtag(std::string etag)
+{
+    if (etag.rfind("W/", 0) == 0)
+        etag.erase(0, 2);
+    etag.erase(std::remove(etag.begin(), etag.end(), '"'), etag.end());
+    return etag;
+}
+
 NotifiedEvent eventOfEntry(const json &entry)
 {
     NotifiedEvent event;
     if (const auto resource = entry.find("resource"); resource != entry.end() && resource->is_object())
         event.resource = *resource;
-    if (const auto request = entry.find("request"); request != entry.end() && request->is_object())
+    if (const auto request = entry.find("request"); request != entry.end() && request->is_object()) {
         event.method = stringAt(*request, "method");
+        event.version = versionOfEtag(stringAt(*request, "ifMatch"));
+    }
+    if (const auto response = entry.find("response"); response != entry.end() && response->is_object()) {
+        if (const std::string etag = versionOfEtag(stringAt(*response, "etag")); !etag.empty())
+            event.version = etag;
+    }
+    if (std::string fromUrl; !relativeReference(stringAt(entry, "fullUrl"), &fromUrl).empty() && !fromUrl.empty())
+        event.version = fromUrl;
     event.focus = stringAt(entry, "fullUrl");
     if (event.focus.empty())
         event.focus = entryReference(entry);

@@ -29,6 +29,7 @@ struct NotifiedEvent {
     std::string focus;       // "Observation/123", an absolute URL, or empty
     nlohmann::json resource; // null when not carried
     std::string method;      // the entry's request.method (POST, PUT, DELETE), empty when none
+    std::string version;     // the version the entry names (response.etag W/"4", request.ifMatch, a _history URL)
 
     bool carriesResource() const { return resource.is_object(); }
 };

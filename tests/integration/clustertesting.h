@@ -120,6 +120,9 @@ public:
         return {};
     }
 
+    // A real cluster the test runs itself (a LocalCluster of its own), as it is.
+    void adopt(const QString &bootstrap) { m_bootstrap = bootstrap; }
+
     bool isReal() const { return !m_embedded; }
     MockCluster *embedded() const { return m_embedded.get(); } // null for the real broker
 

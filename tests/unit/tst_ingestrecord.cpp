@@ -69,6 +69,13 @@ private Q_SLOTS:
         QCOMPARE(versionKey(json{{"resourceType", "Observation"}, {"id", "1"}}), std::string());
     }
 
+    void aDeletionIsToldApartByTheVersionItEnded()
+    {
+        QCOMPARE(deletionKey("https://ehr/fhir/MedicationRequest/m1", "4"), std::string("MedicationRequest/m1/_deleted/4"));
+        QCOMPARE(deletionKey("MedicationRequest/m1", ""), std::string("MedicationRequest/m1/_deleted"));
+        QCOMPARE(deletionKey("urn:uuid:1", "4"), std::string());
+    }
+
     void seenVersionsForgetTheLeastRecentPastCapacity()
     {
         SeenVersions seen(2);
