@@ -10,6 +10,7 @@
 
 #include <QCoreApplication>
 #include <QHash>
+#include <QTimer>
 #include <QTextStream>
 
 namespace {
@@ -44,19 +45,27 @@ void reportIngest(IngestSources *sources)
         if (error.fatal)
             QCoreApplication::exit(1);
     });
+    // A row's error when it changes; every row once a minute (states change with every page).
     auto said = std::make_shared<QHash<QString, QString>>();
+    auto latest = std::make_shared<IngestStatuses>();
     QObject::connect(sources, &IngestSources::statusesChanged, QCoreApplication::instance(),
-                     [said](const IngestStatuses &rows) {
+                     [said, latest](const IngestStatuses &rows) {
+        *latest = rows;
         for (const IngestSourceStatus &row : rows) {
-            const QString line = row.state + (row.lastError.isEmpty() ? QString() : QStringLiteral("; ") + row.lastError);
             QString &before = (*said)[row.source + u' ' + row.name];
-            if (line == before)
+            if (row.lastError == before)
                 continue;
-            before = line;
-            QTextStream(stderr) << "vigil ingest: " << row.source << ' ' << row.name << ": " << line << " (" << row.events
-                                << " events)" << Qt::endl;
+            before = row.lastError;
+            QTextStream(stderr) << "vigil ingest: " << row.source << ' ' << row.name << ": " << row.lastError << Qt::endl;
         }
     });
+    auto *minute = new QTimer(sources);
+    QObject::connect(minute, &QTimer::timeout, sources, [latest] {
+        for (const IngestSourceStatus &row : *latest)
+            QTextStream(stderr) << "vigil ingest: " << row.source << ' ' << row.name << ": " << row.state << " ("
+                                << row.events << " events, " << row.eventsPerMinute << " in the last minute)" << Qt::endl;
+    });
+    minute->start(60'000);
 }
 
 } // namespace

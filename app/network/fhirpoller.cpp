@@ -52,6 +52,8 @@ std::string FhirPoller::cursorBase() const
 
 void FhirPoller::start(const QList<QByteArray> &cursorRecords)
 {
+    if (m_round > 0)
+        return; // the publisher opened again: this poller's cursors in memory are what it committed
     for (const QByteArray &record : cursorRecords) {
         const auto cursor = PollCursor::fromJson(record.toStdString());
         if (!cursor || cursor->base != cursorBase())

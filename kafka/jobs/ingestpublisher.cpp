@@ -133,7 +133,6 @@ void IngestPublisher::write(std::vector<Queued> group)
                 m_producer->produce(record.topic, record.key, record.value);
         }
         m_producer->commitTransaction(CommitTimeoutMs);
-        qCDebug(lcIngest) << "committed" << group.size() << "batches";
         for (const Queued &queued : group)
             Q_EMIT outcome(queued.batch, IngestOutcome::Committed, {});
         return;
