@@ -9,6 +9,8 @@
 #include "consumerlagview.h"
 #include "dashboardview.h"
 #include "evaluatorinstances.h"
+#include "ingestsources.h"
+#include "ingestview.h"
 #include "jobs/evaluatorjob.h"
 #include "jobs/feedconsumer.h"
 #include "localclusterrunner.h"
@@ -171,6 +173,7 @@ void Console::connectCluster(const QString &clusterName, const QString &notice, 
     m_decodingSchemas = std::make_shared<SharedCatalog>(line.schemaRegistry.isEmpty() ? SchemaCatalog::bundled() : SchemaCatalog());
     startTopics();
     startSchemas(line);
+    startIngest(line);
 
     if (line.simulate) {
         auto *simulator = new SimulatorPublisher(line.simulatorSettings(m_config));
@@ -290,6 +293,26 @@ void Console::startTopics()
     QObject::connect(browser, &MessageBrowser::produced, messages, &MessageBrowserView::showProduced);
     QObject::connect(browser, &KafkaWorker::errorOccurred, m_status.get(), &ClusterStatus::recordError);
     m_browserThread = std::make_unique<WorkerThread>(browser, QStringLiteral("message browser"));
+}
+
+void Console::startIngest(const CommandLine &line)
+{
+    m_ingestView = new IngestView;
+    m_window->addArea(QObject::tr("Ingest"), m_ingestView);
+    if (!line.ingest.any())
+        return;
+    m_ingest = std::make_unique<IngestSources>(line.ingest, m_config);
+    QObject::connect(m_ingest.get(), &IngestSources::statusesChanged, m_ingestView, &IngestView::showStatuses);
+    QObject::connect(m_ingest.get(), &IngestSources::webhookListening, m_ingestView, &IngestView::setWebhook);
+    QObject::connect(m_ingest.get(), &IngestSources::webhookFailed, m_ingestView, &IngestView::showProblem);
+    QObject::connect(m_ingest.get(), &IngestSources::errorOccurred, m_status.get(),
+                     [this](const QString &source, const ClientError &error) {
+        ClientError said = error;
+        said.message = QObject::tr("FHIR ingest (%1): %2").arg(source, error.message);
+        m_status->recordError(said);
+    });
+    if (line.ingest.poller)
+        m_ingestView->setPoller(line.ingest.poller->server.base.toString());
 }
 
 void Console::startSchemas(const CommandLine &line)
@@ -444,6 +467,7 @@ WallWindow *Console::openWallDisplay(const QString &unit)
 
 Console::~Console()
 {
+    m_ingest.reset(); // the FHIR sources stop taking events first; their publishers finish what they hold
     // Every worker is told at once and waited for on one deadline (quitting takes as long as the
     // slowest, not the sum); the cluster, the window and the models outlive the workers that post to them.
     std::vector<WorkerThread *> workers{m_simulatorThread.get(), m_evaluatorThread.get(), m_browserThread.get(),

@@ -23,6 +23,8 @@ class WorkerThread;
 class ClusterHealthView;
 class SharedCatalog;
 class KafkaWorker;
+class IngestSources;
+class IngestView;
 
 // The composition root of the desktop console: the cluster (the local one, the mock, or one named
 // by --bootstrap), the workers on their threads, the models on the GUI thread, and the window,
@@ -42,6 +44,7 @@ public:
     QString bootstrapServers() const { return m_config.bootstrapServers(); }
     WallState *wallState() const { return m_wallState.get(); }
     WallFeedServer *wallFeed() const { return m_wallFeed.get(); }
+    IngestView *ingestView() const { return m_ingestView; }
     QString wallToken() const { return m_wallToken; }
     // A wall display of `unit` in a window of its own, fed by this console's view of the cluster.
     WallWindow *openWallDisplay(const QString &unit);
@@ -73,6 +76,8 @@ private:
     std::shared_ptr<SharedCatalog> m_decodingSchemas;
     std::unique_ptr<WorkerThread> m_inspectorThread;
     std::unique_ptr<WorkerThread> m_browserThread;
+    std::unique_ptr<IngestSources> m_ingest;
+    IngestView *m_ingestView = nullptr; // owned by the window
 
     void startMock(const QString &why);
     void startLocal();
@@ -82,6 +87,7 @@ private:
     void startWalls(const CommandLine &line);
     void startSchemas(const CommandLine &line);
     void startTopics();
+    void startIngest(const CommandLine &line);
     void watchClientStatistics(KafkaWorker *worker);
     void serveWallFeed(const CommandLine::Wall &wall, class WallSetupView *setup);
     void everySecond();

@@ -6,6 +6,8 @@
 #include "commandline.h"
 #include "console.h"
 #include "dashboardview.h"
+#include "ingestview.h"
+#include "items/ingestsourcesmodel.h"
 #include "items/feedmodel.h"
 #include "mainwindow.h"
 #include "cluster/pipelinehealth.h"
@@ -28,6 +30,8 @@
 #include "wallwindow.h"
 
 #include <QLabel>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -122,7 +126,7 @@ private Q_SLOTS:
         for (int row = 0; row < navigation->count(); ++row)
             areas << navigation->item(row)->text();
         QCOMPARE(areas, (QStringList{"Dashboard", "Thresholds", "Replay", "Wall displays", "Topics", "Messages", "Consumer lag",
-                                     "Cluster health", "Schemas"}));
+                                     "Cluster health", "Schemas", "Ingest"}));
 
         // The mock cluster says what it cannot do.
         auto *notice = window->findChild<QLabel *>(QStringLiteral("clusterNotice"));
@@ -364,6 +368,61 @@ private Q_SLOTS:
     // The demo's story: a console serves its board; a display on another machine, holding no Kafka
     // credentials, shows a unit, acknowledges a critical result through the console, and the
     // acknowledgement comes back from Kafka to both. A display with a wrong token is refused, loudly.
+    // The console as an ingest source: --listen serves the Subscription webhook, the Ingest area
+    // says where to point the EHR, and a notification posted there is counted in its row and
+    // reaches the dashboard's feed through Kafka.
+    void takesFhirNotificationsOnItsWebhook()
+    {
+        Console console(CommandLine::parse({"vigil", "--embedded", "mock", "--rate", "60", "--serve-wall", "off", "--listen",
+                                            "127.0.0.1:0", "--webhook-token", "t0ken"}));
+        console.window()->show();
+        QTRY_VERIFY_WITH_TIMEOUT(console.ingestView(), 30'000);
+        IngestView *view = console.ingestView();
+        QTRY_VERIFY_WITH_TIMEOUT(view->guidance().contains(u"/fhir-webhook"), 30'000);
+        const QRegularExpressionMatch port = QRegularExpression(QStringLiteral(":(\\d+)/fhir-webhook")).match(view->guidance());
+        QVERIFY(port.hasMatch());
+        QFile example(QStringLiteral(VIGIL_NOTIFICATIONS_DIR "/backport-full-resource.json"));
+        QVERIFY(example.open(QIODevice::ReadOnly));
+        QNetworkAccessManager network;
+        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/fhir-webhook").arg(port.captured(1))));
+        request.setRawHeader("Content-Type", "application/fhir+json");
+        request.setRawHeader("Authorization", "Bearer t0ken");
+        const QByteArray body = example.readAll();
+        const auto post = [&] {
+            QNetworkReply *reply = network.post(request, body);
+            QEventLoop loop;
+            QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+            loop.exec();
+            reply->deleteLater();
+            return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        };
+        QDeadlineTimer deadline(60'000); // 503 until the publisher's producer is ready
+        int status = 0;
+        while ((status = post()) != 200 && !deadline.hasExpired())
+            QTest::qWait(500);
+        QCOMPARE(status, 200);
+        IngestSourcesModel *rows = view->model();
+        QTRY_VERIFY_WITH_TIMEOUT(rows->rowCount() == 2 && rows->statusAt(1).events == 1, 10'000);
+        QCOMPARE(rows->statusAt(1).name, QStringLiteral("https://ehr.example.org/fhir/Subscription/critical-labs"));
+        const auto inFeed = [&] {
+            QAbstractItemModel *feed = console.window()->dashboard()->feedView()->model();
+            for (int row = 0; row < feed->rowCount(); ++row) {
+                for (int column = 0; column < feed->columnCount(); ++column) {
+                    if (feed->index(row, column).data().toString().contains(u"6.8"))
+                        return true;
+                }
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(inFeed(), 30'000);
+        if (const QByteArray dir = qgetenv("VIGIL_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            auto *navigation = console.window()->findChild<QListWidget *>(QStringLiteral("navigation"));
+            navigation->setCurrentRow(navigation->count() - 1);
+            QTest::qWait(1500);
+            console.window()->grab().save(QString::fromLocal8Bit(dir) + QStringLiteral("/ingest.png"));
+        }
+    }
+
     void remoteWallDisplayAcknowledgesThroughTheConsole()
     {
         Console console(CommandLine::parse({"vigil", "--embedded", "mock", "--rate", "60000", "--serve-wall", "127.0.0.1:0"}));
