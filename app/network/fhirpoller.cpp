@@ -2,6 +2,7 @@
 
 #include "base/topics.h"
 #include "fhir/fhirdatetime.h"
+#include "ingest/jsonfields.h"
 
 #include <QDateTime>
 
@@ -9,15 +10,6 @@ namespace {
 
 constexpr int StatusEveryMs = 250;
 constexpr int BackoffFirstMs = 1000;
-
-std::string versionOf(const nlohmann::json &resource)
-{
-    const auto meta = resource.find("meta");
-    if (meta == resource.end() || !meta->is_object())
-        return {};
-    const auto version = meta->find("versionId");
-    return version != meta->end() && version->is_string() ? version->get<std::string>() : std::string();
-}
 
 } // namespace
 
@@ -137,7 +129,7 @@ void FhirPoller::pageArrived(const FhirReply &reply)
     const std::string timestamp = msToFhirInstant(QDateTime::currentMSecsSinceEpoch());
     m_batch = {};
     for (const nlohmann::json &resource : result.fresh)
-        m_batch.records.push_back(envelopeRecord(resource, versionOf(resource) == "1" ? "POST" : "PUT", timestamp));
+        m_batch.records.push_back(envelopeRecord(resource, JsonFields::metaAt(resource, "versionId") == "1" ? "POST" : "PUT", timestamp));
     m_pendingNext = QString::fromStdString(page.next);
     m_batchEndsType = page.next.empty();
     m_batchCursor = m_batchEndsType ? state.round->finish() : state.round->cursor();

@@ -1,6 +1,7 @@
 #include "network/webhookbridge.h"
 
 #include "fhir/fhirdatetime.h"
+#include "ingest/jsonfields.h"
 #include "ingest/pollcursor.h"
 #include "network/webhooklistener.h"
 
@@ -43,15 +44,6 @@ bool isFhirJson(const QByteArray &contentType)
 std::string nowInstant()
 {
     return msToFhirInstant(QDateTime::currentMSecsSinceEpoch());
-}
-
-std::string lastUpdatedOf(const nlohmann::json &resource)
-{
-    const auto meta = resource.find("meta");
-    if (meta == resource.end() || !meta->is_object())
-        return {};
-    const auto updated = meta->find("lastUpdated");
-    return updated != meta->end() && updated->is_string() ? updated->get<std::string>() : std::string();
 }
 
 QString statusLine(int status)
@@ -398,7 +390,7 @@ void WebhookBridge::committed(Waiting &waiting)
     const std::string before = row.lastEventAt; // a gap's events came after this one and before these
     for (const NotifiedEvent &event : waiting.notification.events) {
         if (event.carriesResource()) {
-            const std::string updated = lastUpdatedOf(event.resource);
+            const std::string updated = JsonFields::metaAt(event.resource, "lastUpdated");
             if (!updated.empty() && fhirDateTimeToMs(updated) > fhirDateTimeToMs(row.lastEventAt))
                 row.lastEventAt = updated;
         }

@@ -2,23 +2,14 @@
 
 #include "base/topics.h"
 #include "fhir/fhirenvelope.h"
+#include "ingest/jsonfields.h"
 #include "ingest/notification.h"
 
 namespace {
 
 using nlohmann::json;
-
-std::string stringAt(const json &object, const char *name)
-{
-    const auto it = object.find(name);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::string metaAt(const json &resource, const char *name)
-{
-    const auto meta = resource.find("meta");
-    return meta != resource.end() && meta->is_object() ? stringAt(*meta, name) : std::string();
-}
+using JsonFields::metaAt;
+using JsonFields::stringAt;
 
 IngestRecord record(const json &resource, std::string_view eventType, std::string_view timestamp)
 {

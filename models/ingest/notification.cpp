@@ -1,17 +1,14 @@
 #include "ingest/notification.h"
 
+#include "ingest/jsonfields.h"
+
 #include <algorithm>
 #include <cctype>
 
 namespace {
 
 using nlohmann::json;
-
-std::string stringAt(const json &object, const char *name)
-{
-    const auto it = object.find(name);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+using JsonFields::stringAt;
 
 // FHIR R4 Backport carries event numbers as strings ("5"), R5 as integer64; both are read.
 std::optional<long long> numberOf(const json &value)

@@ -2,6 +2,7 @@
 
 #include "fhir/fhirdatetime.h"
 #include "ingest/ingestrecord.h"
+#include "ingest/jsonfields.h"
 
 #include <QUrl>
 
@@ -10,18 +11,7 @@
 namespace {
 
 using nlohmann::json;
-
-std::string stringAt(const json &object, const char *name)
-{
-    const auto it = object.find(name);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::string lastUpdatedOf(const json &resource)
-{
-    const auto meta = resource.find("meta");
-    return meta != resource.end() && meta->is_object() ? stringAt(*meta, "lastUpdated") : std::string();
-}
+using JsonFields::stringAt;
 
 bool contains(const std::vector<std::string> &keys, const std::string &key)
 {
@@ -125,7 +115,7 @@ PollRound::PageResult PollRound::take(const SearchPage &page)
     }
     for (const json &resource : page.resources) {
         const std::string key = versionKey(resource);
-        const std::string updated = lastUpdatedOf(resource);
+        const std::string updated = JsonFields::metaAt(resource, "lastUpdated");
         const std::optional<std::int64_t> ms = fhirDateTimeToMs(updated);
         if (!key.empty() && m_roundKeys.count(key) > 0) {
             ++result.repeated;

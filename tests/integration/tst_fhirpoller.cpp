@@ -11,6 +11,8 @@
 #include "network/fhirpoller.h"
 
 #include <QProcess>
+#include <QScopeGuard>
+#include <QTemporaryDir>
 #include <QSignalSpy>
 
 #include <csignal>
@@ -272,6 +274,44 @@ private Q_SLOTS:
             expected.insert(id + "/_history/1");
         const auto versions = publishedVersions(m_cluster, patient, int(expected.size()));
         QVERIFY2(exactlyOnce(versions, expected).isEmpty(), qPrintable(exactlyOnce(versions, expected)));
+    }
+
+    // A server that asks for a bearer token: refused without it (said with its 401), read with it.
+    void aServerThatAsksForATokenGetsIt()
+    {
+        QTemporaryDir dir;
+        QProcess start;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("FHIR_BEARER_TOKEN"), QStringLiteral("ehr-secret"));
+        environment.insert(QStringLiteral("FHIR_RESOURCE_TYPES"), QStringLiteral("Condition"));
+        start.setProcessEnvironment(environment);
+        start.setProcessChannelMode(QProcess::ForwardedChannels);
+        start.start(QStringLiteral("bash"), {QFINDTESTDATA("../fhirserver/start-fhirserver"), dir.path()});
+        QVERIFY(start.waitForFinished(120'000));
+        QCOMPARE(start.exitCode(), 0);
+        const auto stop = qScopeGuard([&] {
+            QProcess::execute(QStringLiteral("bash"), {QFINDTESTDATA("../fhirserver/stop-fhirserver"), dir.path()});
+        });
+        QFile baseFile(dir.filePath(QStringLiteral("baseurl")));
+        QVERIFY(baseFile.open(QIODevice::ReadOnly));
+        const QUrl base(QString::fromUtf8(baseFile.readAll()).trimmed());
+        const std::string patient = "MRN-token-" + runId().toStdString();
+        json one = condition(patient, 0);
+        const HttpAnswer stored = request(m_network, "POST", under(base, QStringLiteral("Condition")),
+                                          QByteArray::fromStdString(one.dump()),
+                                          {{"Content-Type", "application/fhir+json"}, {"Authorization", "Bearer ehr-secret"}});
+        QCOMPARE(stored.status, 201);
+
+        PollerSettings settings = m_settings;
+        settings.server.base = base;
+        {
+            Poller without(m_cluster.bootstrap(), settings);
+            QTRY_VERIFY_WITH_TIMEOUT(without.row().lastError.contains(u"401"), 30'000);
+        }
+        settings.server.authorization = FhirServerAccess::bearer(QStringLiteral("ehr-secret"));
+        Poller with(m_cluster.bootstrap(), settings);
+        QVERIFY(with.waitForCleanRound(60'000));
+        QCOMPARE(publishedVersions(m_cluster, patient, 1).size(), std::size_t(1));
     }
 
 private:
