@@ -51,9 +51,9 @@ IngestRecord deletionRecord(std::string_view reference, std::string_view timesta
 {
     const std::string relative = relativeReference(reference);
     const auto slash = relative.find('/');
-    const json stub = {{"resourceType", relative.substr(0, slash)},
-                       {"id", slash == std::string::npos ? std::string() : relative.substr(slash + 1)}};
-    return record(stub, "delete", timestamp);
+    const json deleted = {{"resourceType", relative.substr(0, slash)},
+                          {"id", slash == std::string::npos ? std::string() : relative.substr(slash + 1)}};
+    return record(deleted, "delete", timestamp);
 }
 
 std::string versionKey(const json &resource)
