@@ -1,5 +1,7 @@
 #include "commandline.h"
 
+#include "profiles/connectionprofile.h"
+
 #include "schemas/schemaenforcer.h"
 #include "base/secretmask.h"
 #include "clinical/thresholdset.h"
@@ -38,6 +40,14 @@ struct Options {
     QCommandLineOption check{QStringLiteral("check"),
                              QStringLiteral("With provision: compare existing topics with the recommended layout and "
                                             "change nothing (exit 0: no drift, 1: drift, 2: cluster unreachable).")};
+    QCommandLineOption profile{QStringLiteral("profile"),
+                               QStringLiteral("Connect with a saved connection profile (~/.config/Vigil/profiles/NAME."
+                                              "properties; secrets from the OS keychain). -X and --config override it."),
+                               QStringLiteral("NAME")};
+    QCommandLineOption verify{QStringLiteral("verify"),
+                              QStringLiteral("With audit: check the audit trail's hash chain in FILE (default: this user's "
+                                             "trail) or, with --bootstrap, in the vigil.audit topic (exit 0: intact, 1: "
+                                             "broken, the first broken entry named; 2: unreadable).")};
     QCommandLineOption rate{QStringLiteral("rate"), QStringLiteral("Simulated events per minute (default 5000)."),
                             QStringLiteral("events-per-min")};
     QCommandLineOption seed{QStringLiteral("seed"), QStringLiteral("Seed of the simulated hospital (default 1)."),
@@ -94,6 +104,16 @@ struct Options {
                                  QStringLiteral("Console: serve the wall feed on [address:]port (default "
                                                 "127.0.0.1:8765; 0.0.0.0:8765 for other machines; 'off')."),
                                  QStringLiteral("[address:]port")};
+    QCommandLineOption wallCert{QStringLiteral("wall-cert"),
+                                QStringLiteral("Console: serve the wall feed as wss:// with this certificate (PEM; "
+                                               "with --wall-key)."),
+                                QStringLiteral("cert.pem")};
+    QCommandLineOption wallKey{QStringLiteral("wall-key"), QStringLiteral("Console: the wall feed certificate's key (PEM)."),
+                               QStringLiteral("key.pem")};
+    QCommandLineOption wallCa{QStringLiteral("wall-ca"),
+                              QStringLiteral("Wall display: trust the CA in this PEM file (a hospital CA) for a wss:// feed, "
+                                             "besides the system's."),
+                              QStringLiteral("ca.pem")};
     QCommandLineOption fullIdentifiers{QStringLiteral("wall-full-identifiers"),
                                        QStringLiteral("Console: send remote wall displays full MRNs and patient, "
                                                       "encounter and observation ids (default: masked as the board "
@@ -144,16 +164,17 @@ struct Options {
     void addTo(QCommandLineParser &parser)
     {
         parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsCompactedShortOptions);
-        parser.addOptions({bootstrap, property, config, simulate, evaluate, thresholds, check, rate, seed, brokers, embedded,
+        parser.addOptions({bootstrap, property, config, simulate, evaluate, thresholds, check, verify, profile, rate, seed, brokers, embedded,
                            dataDir, reset, instance, threads, wall, unit,
-                           feed, token, windowed, staleAfter, escalate, mrnDigits, linger, serveWall, fullIdentifiers,
+                           feed, token, windowed, staleAfter, escalate, mrnDigits, linger, serveWall, wallCert, wallKey, wallCa, fullIdentifiers,
                            schemaRegistry, listen, webhookToken, tlsCert, tlsKey, maxBody, poll, types, every, pageSize,
                            fhirBase, fhirToken, fhirUser, help, version});
         parser.addPositionalArgument(QStringLiteral("command"),
                                      QStringLiteral("'broker' runs the local cluster headless; 'evaluate' runs "
                                                     "the evaluator against --bootstrap; 'ingest' takes events from a "
-                                                    "FHIR server; none opens the console."),
-                                     QStringLiteral("[broker|evaluate|provision|ingest]"));
+                                                    "FHIR server; 'audit --verify [FILE]' checks the audit trail; none "
+                                                    "opens the console."),
+                                     QStringLiteral("[broker|evaluate|provision|ingest|audit]"));
     }
 };
 
@@ -197,7 +218,8 @@ void parseWall(const QCommandLineParser &parser, const Options &options, Command
         if (!wall.feed.isValid() || (wall.feed.scheme() != u"ws" && wall.feed.scheme() != u"wss"))
             throw UsageError("--feed takes a ws:// or wss:// address, got \"" + parser.value(options.feed).toStdString() + '"');
         if (wall.token.isEmpty())
-            throw UsageError("--feed needs the console's token (--token or VIGIL_WALL_TOKEN)");
+            throw UsageError("--feed needs a token: the display's own, or the console's shared one (--token or "
+                             "VIGIL_WALL_TOKEN)");
     }
     if (parser.isSet(options.staleAfter))
         wall.options.staleAfterMs = qint64(positiveNumber(parser.value(options.staleAfter), "--stale-after") * 1000);
@@ -218,6 +240,11 @@ void parseWall(const QCommandLineParser &parser, const Options &options, Command
     if (parser.isSet(options.linger))
         wall.options.limits.resolvedLingerMs = qint64(positiveNumber(parser.value(options.linger), "--resolved-linger") * MinuteMs);
     wall.fullIdentifiers = parser.isSet(options.fullIdentifiers);
+    wall.certificate = parser.value(options.wallCert);
+    wall.key = parser.value(options.wallKey);
+    if (wall.certificate.isEmpty() != wall.key.isEmpty())
+        throw UsageError("--wall-cert and --wall-key go together");
+    wall.caFile = parser.value(options.wallCa);
     if (parser.isSet(options.serveWall)) {
         const QString text = parser.value(options.serveWall);
         if (text == u"off") {
@@ -409,8 +436,11 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     static const QMap<QString, Mode> commands = {{QStringLiteral("broker"), Mode::Broker},
                                                  {QStringLiteral("evaluate"), Mode::Evaluate},
                                                  {QStringLiteral("provision"), Mode::Provision},
-                                                 {QStringLiteral("ingest"), Mode::Ingest}};
-    if (positional.size() > 1 || (!command.isEmpty() && !commands.contains(command)))
+                                                 {QStringLiteral("ingest"), Mode::Ingest},
+                                                 {QStringLiteral("audit"), Mode::Audit},
+                                                 {QStringLiteral("profile"), Mode::Profile}};
+    const int allowed = command == u"audit" ? 2 : command == u"profile" ? 4 : 1; // audit --verify FILE, profile import NAME FILE
+    if (positional.size() > allowed || (!command.isEmpty() && !commands.contains(command)))
         throw UsageError("unknown command \"" + positional.join(u' ').toStdString() + "\" (try --help)");
     line.mode = commands.value(command, Mode::Console);
     if (parser.isSet(options.wall)) {
@@ -433,7 +463,29 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     if (line.wall.feed.isValid() && parser.isSet(options.bootstrap))
         throw UsageError("a wall display reads either a cluster (--bootstrap) or a console's feed (--feed), not both");
 
-    // Properties file first, then -X in order, then --bootstrap: the most specific wins, as in kcat.
+    if (line.mode == Mode::Profile) {
+        line.profileCommand = positional.mid(1);
+        static const QMap<QString, int> arguments = {{QStringLiteral("list"), 0}, {QStringLiteral("import"), 2},
+                                                     {QStringLiteral("show"), 1}, {QStringLiteral("remove"), 1}};
+        const QString verb = line.profileCommand.value(0);
+        if (!arguments.contains(verb) || line.profileCommand.size() != arguments.value(verb) + 1)
+            throw UsageError("vigil profile list | import NAME client.properties | show NAME | remove NAME");
+        return line;
+    }
+    // A profile first, then the properties file, then -X in order, then --bootstrap: the most specific
+    // wins, as in kcat.
+    if (parser.isSet(options.profile)) {
+        line.profile = parser.value(options.profile);
+        const ProfileStore store;
+        const ConnectionProfile profile = store.load(line.profile);
+        for (const auto &[key, value] : profile.clientProperties())
+            line.config.set(key, value);
+        line.profileSecrets = store.keychainHeld(line.profile);
+        if (!profile.schemaRegistry.isEmpty() && !parser.isSet(options.schemaRegistry))
+            line.schemaRegistry = QUrl(profile.schemaRegistry, QUrl::StrictMode);
+        if (!profile.wallFeed.isEmpty() && line.mode == Mode::Wall && !line.wall.feed.isValid() && !parser.isSet(options.bootstrap))
+            line.wall.feed = QUrl(profile.wallFeed, QUrl::StrictMode);
+    }
     if (parser.isSet(options.config))
         line.config.loadPropertiesFile(parser.value(options.config));
     for (const QString &property : parser.values(options.property)) {
@@ -467,6 +519,15 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     if (line.threads > 1 && line.mode == Mode::Console)
         throw UsageError("--threads runs more evaluator instances headless ('vigil evaluate' or 'vigil broker --evaluate'); "
                          "the console runs one");
+    if (line.mode == Mode::Audit) {
+        if (!parser.isSet(options.verify))
+            throw UsageError("'audit' takes --verify [FILE] (or --verify --bootstrap host:9092 for the vigil.audit topic)");
+        line.auditFile = positional.value(1);
+        if (!line.auditFile.isEmpty() && parser.isSet(options.bootstrap))
+            throw UsageError("audit --verify checks a FILE or the topic on --bootstrap, not both");
+    } else if (parser.isSet(options.verify)) {
+        throw UsageError("--verify goes with audit");
+    }
     line.checkOnly = parser.isSet(options.check);
     if (line.checkOnly && line.mode != Mode::Provision)
         throw UsageError("--check goes with provision");
@@ -500,6 +561,7 @@ QString CommandLine::helpText()
         "  vigil broker --reset                      delete the local cluster's data (asks first)\n"
         "  vigil evaluate --bootstrap host:9092     the critical-value evaluator as a service\n"
         "  vigil provision --bootstrap host:9092    create the recommended topic layout (existing topics are left alone)\n"
+        "  vigil audit --verify [FILE]              check the audit trail's hash chain (--bootstrap: the vigil.audit topic)\n"
         "  vigil ingest --listen 8443 --tls-cert c.pem --tls-key k.pem   FHIR Subscription webhook into Kafka\n"
         "  vigil ingest --poll https://ehr/fhir --types Observation,Encounter --every 30s   FHIR REST poller\n"
         "  vigil --wall --unit ICU --bootstrap host:9092          nurse-station wall display reading Kafka\n"

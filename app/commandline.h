@@ -23,7 +23,7 @@ public:
 // What the user asked for on the command line. Cluster options follow kcat and the Kafka CLI
 // tools: --bootstrap, repeated -X key=value, --config client.properties.
 struct CommandLine {
-    enum class Mode { Console, Wall, Broker, Evaluate, Provision, Ingest, ListProperties, Help, Version };
+    enum class Mode { Console, Wall, Broker, Evaluate, Provision, Ingest, Audit, Profile, ListProperties, Help, Version };
 
     // Without --bootstrap Vigil runs the cluster itself: a local Apache Kafka (the default) or,
     // with --embedded mock, librdkafka's in-memory mock cluster.
@@ -35,6 +35,10 @@ struct CommandLine {
     bool simulate = false;     // run the simulated hospital
     bool evaluate = false;
     bool checkOnly = false;    // provision --check: compare with the layout, change nothing
+    QString auditFile;         // audit --verify FILE; empty: the topic with --bootstrap, else this user's trail
+    QString profile;           // --profile NAME: its properties come first, -X and --config override them
+    QStringList profileSecrets; // what the profile's file says the OS keychain holds (filled in by main)
+    QStringList profileCommand; // vigil profile list | import NAME FILE | show NAME | remove NAME
     QString thresholdsPath = QStringLiteral(":/thresholds/adult-critical-values.json");
     double eventsPerMinute = 5000;
     quint64 seed = 1;
@@ -59,6 +63,9 @@ struct CommandLine {
         QHostAddress serveAddress = QHostAddress::LocalHost;
         quint16 servePort = 8765;
         bool fullIdentifiers = false;     // --wall-full-identifiers: remote displays get unmasked records
+        QString certificate;              // --wall-cert: the console serves wss:// with it and --wall-key
+        QString key;
+        QString caFile;                   // --wall-ca: a display trusts this CA for a wss:// feed
     } wall;
 
     // FHIR ingest (`vigil ingest`, or the console with --listen / --poll).

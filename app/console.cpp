@@ -4,10 +4,12 @@
 #include "brokerdrillbar.h"
 
 #include "clusterhealthview.h"
+#include "jobs/auditshipper.h"
 #include "jobs/clusterinspector.h"
 #include "cluster/clusterstatus.h"
 #include "consumerlagview.h"
 #include "dashboardview.h"
+#include "displayaccessview.h"
 #include "evaluatorinstances.h"
 #include "ingestsources.h"
 #include "ingestview.h"
@@ -166,6 +168,14 @@ void Console::connectCluster(const QString &clusterName, const QString &notice, 
     QObject::connect(feedConsumer, &KafkaWorker::errorOccurred, m_status.get(), &ClusterStatus::recordError);
     m_feedThread = std::make_unique<WorkerThread>(feedConsumer, QStringLiteral("feed consumer"));
 
+    // The audit trail's entries go on to vigil.audit; the file keeps them until the cluster took them.
+    AuditShipperSettings audit;
+    audit.config = m_config;
+    audit.path = AuditTrail::defaultPath();
+    auto *shipper = new AuditShipper(audit);
+    QObject::connect(shipper, &KafkaWorker::errorOccurred, m_status.get(), &ClusterStatus::recordError);
+    m_auditThread = std::make_unique<WorkerThread>(shipper, QStringLiteral("audit shipper"));
+
     if (line.evaluate)
         startEvaluator(line);
     startWalls(line);
@@ -199,7 +209,7 @@ void Console::startEvaluator(const CommandLine &line)
     m_pipelineHealth = std::make_unique<PipelineHealth>();
     m_deadLetters = std::make_unique<DeadLetterModel>();
     m_window->dashboard()->addPanel(new PipelineHealthView(m_pipelineHealth.get(), m_deadLetters.get()));
-    m_thresholdEditor = new ThresholdEditor(settings.thresholds, ThresholdAuditLog());
+    m_thresholdEditor = new ThresholdEditor(settings.thresholds, AuditTrail());
     m_window->addArea(QObject::tr("Thresholds"), m_thresholdEditor);
 
     auto *job = new EvaluatorJob(settings);
@@ -224,7 +234,7 @@ void Console::startEvaluator(const CommandLine &line)
     // What-if replay of history under a candidate set; applying from there reaches the evaluator and
     // the threshold editor alike, both audit-logged.
     auto *replayControl = new KafkaReplayControl(m_config, SchemaEnforcer::bundled());
-    auto *replay = new ReplayPanel(replayControl, settings.thresholds, ThresholdAuditLog());
+    auto *replay = new ReplayPanel(replayControl, settings.thresholds, AuditTrail());
     replayControl->setParent(replay);
     m_window->addArea(QObject::tr("Replay"), replay);
     ThresholdEditor *editor = m_thresholdEditor;
@@ -407,6 +417,23 @@ void Console::serveWallFeed(const CommandLine::Wall &wall, WallSetupView *setup)
     WallFeedServerOptions options;
     options.labels = wall.options.labels; // a display receives as much of the MRN as the board shows
     options.fullIdentifiers = wall.fullIdentifiers;
+    if (!wall.certificate.isEmpty()) {
+        QString error;
+        options.tls = WallFeedServer::tlsFrom(wall.certificate, wall.key, &error);
+        if (!options.tls) {
+            setup->setFeed({}, {}, QObject::tr("The wall feed is off: %1").arg(error));
+            return;
+        }
+    }
+    auto *access = new DisplayAccessView;
+    setup->addSection(access);
+    try {
+        m_displayTokens = std::make_shared<DisplayTokens>();
+        access->showDisplays(m_displayTokens->tokens());
+    } catch (const DisplayTokenError &error) { // displays with their own tokens cannot connect; said
+        access->setProblem(QString::fromUtf8(error.what()));
+    }
+    options.displays = m_displayTokens;
     m_wallFeed = std::make_unique<WallFeedServer>(m_wallToken, options);
     if (!m_wallFeed->listen(wall.serveAddress, wall.servePort)) {
         setup->setFeed({}, {}, QObject::tr("The wall feed could not listen on %1:%2: %3")
@@ -415,6 +442,8 @@ void Console::serveWallFeed(const CommandLine::Wall &wall, WallSetupView *setup)
         return;
     }
     setup->setFeed(m_wallFeed->url().toString(), m_wallToken, {});
+    if (m_displayTokens)
+        manageDisplayTokens(access);
     if (wall.fullIdentifiers) // a reveal to every remote display: said where the operators look
         qCWarning(lcWallFeed) << "the wall feed sends full patient identifiers (--wall-full-identifiers)";
     WallState *state = m_wallState.get();
@@ -432,6 +461,45 @@ void Console::serveWallFeed(const CommandLine::Wall &wall, WallSetupView *setup)
                              feed->answerAction(requestKey, ok, error);
                          });
                      });
+}
+
+// Letting a display in and revoking one: audited first (neither happens if the audit trail cannot
+// take it), then done; a revoked display is dropped at once and shown why.
+void Console::manageDisplayTokens(DisplayAccessView *access)
+{
+    const auto audited = [access](const char *action, const QString &name) {
+        try {
+            AuditTrail().append({QString::fromLatin1(action), {{"display", name.toStdString()}}, {}, {}}, now());
+            return true;
+        } catch (const std::exception &error) {
+            access->setProblem(QObject::tr("Not done: %1").arg(QString::fromUtf8(error.what())));
+            return false;
+        }
+    };
+    QObject::connect(access, &DisplayAccessView::letInRequested, access, [this, access, audited](const QString &name) {
+        if (!audited("display-token-add", name))
+            return;
+        try {
+            const QString token = m_displayTokens->add(name, now());
+            access->setProblem({});
+            access->showNewToken(name, token, m_wallFeed->url().toString());
+        } catch (const DisplayTokenError &error) {
+            access->setProblem(QString::fromUtf8(error.what()));
+        }
+        access->showDisplays(m_displayTokens->tokens());
+    });
+    QObject::connect(access, &DisplayAccessView::revokeRequested, access, [this, access, audited](const QString &name) {
+        if (!audited("display-token-revoke", name))
+            return;
+        try {
+            m_displayTokens->revoke(name, now());
+            m_wallFeed->dropDisplay(name, QObject::tr("this display's access was revoked at the console"));
+            access->setProblem({});
+        } catch (const DisplayTokenError &error) {
+            access->setProblem(QString::fromUtf8(error.what()));
+        }
+        access->showDisplays(m_displayTokens->tokens());
+    });
 }
 
 void Console::everySecond()
@@ -471,7 +539,7 @@ Console::~Console()
     // Every worker is told at once and waited for on one deadline (quitting takes as long as the
     // slowest, not the sum); the cluster, the window and the models outlive the workers that post to them.
     std::vector<WorkerThread *> workers{m_simulatorThread.get(), m_evaluatorThread.get(), m_browserThread.get(),
-                                        m_inspectorThread.get(), m_feedThread.get()};
+                                        m_inspectorThread.get(), m_feedThread.get(), m_auditThread.get()};
     if (m_wallService) {
         const auto wall = m_wallService->workers();
         workers.insert(workers.end(), wall.begin(), wall.end());

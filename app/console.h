@@ -60,6 +60,7 @@ private:
     std::unique_ptr<DeadLetterModel> m_deadLetters;
     std::unique_ptr<MainWindow> m_window;
     std::unique_ptr<WorkerThread> m_feedThread;
+    std::unique_ptr<WorkerThread> m_auditThread; // AuditShipper
     std::unique_ptr<WorkerThread> m_simulatorThread;
     std::unique_ptr<class EvaluatorInstances> m_evaluatorInstance;
     std::unique_ptr<WorkerThread> m_evaluatorThread;
@@ -70,6 +71,7 @@ private:
     std::unique_ptr<WallService> m_wallService;
     std::unique_ptr<WallFeedServer> m_wallFeed;
     QString m_wallToken;
+    std::shared_ptr<class DisplayTokens> m_displayTokens; // shared with the feed server, which only reads it
     bool m_censusChanged = false;
     std::vector<std::unique_ptr<WallWindow>> m_wallWindows;
     std::unique_ptr<QThread> m_registryThread;
@@ -90,5 +92,6 @@ private:
     void startIngest(const CommandLine &line);
     void watchClientStatistics(KafkaWorker *worker);
     void serveWallFeed(const CommandLine::Wall &wall, class WallSetupView *setup);
+    void manageDisplayTokens(class DisplayAccessView *access);
     void everySecond();
 };

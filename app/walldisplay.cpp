@@ -45,6 +45,13 @@ void WallDisplay::connectFeed(const CommandLine::Wall &wall)
     m_client = std::make_unique<WallFeedClient>(wall.feed, wall.token, QString::fromStdString(wall.unit));
     WallFeedClient *client = m_client.get();
     WallState *state = m_state.get();
+    if (!wall.caFile.isEmpty()) {
+        QString error;
+        const auto tls = WallFeedClient::trusting(wall.caFile, &error);
+        if (!tls)
+            throw std::runtime_error("--wall-ca: " + error.toStdString());
+        client->setTlsConfiguration(*tls);
+    }
     QObject::connect(client, &WallFeedClient::snapshotReceived, state,
                      [state](const WallSnapshot &snapshot) {
                          state->applySnapshot(snapshot.alerts, snapshot.census, now());

@@ -7,12 +7,11 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
-#include <QLoggingCategory>
+#include <QDateTime>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
 
-Q_LOGGING_CATEGORY(lcAudit, "vigil.audit", QtInfoMsg)
 
 DashboardView::DashboardView(FeedModel *feed, const QString &clusterNotice, QWidget *parent)
     : QWidget(parent), m_feed(feed), m_feedView(new QTableView(this)), m_count(new QLabel(this)),
@@ -87,8 +86,17 @@ void DashboardView::updateCount()
 
 void DashboardView::setPatientIdsRevealed(bool revealed)
 {
-    if (revealed)
-        qCInfo(lcAudit) << "patient identifiers revealed in the live feed by" << qEnvironmentVariable("USER");
+    if (revealed) {
+        try {
+            m_audit.append({QStringLiteral("reveal-patient-ids"), {{"area", "live feed"}}, {}, {}}, QDateTime::currentMSecsSinceEpoch());
+        } catch (const std::exception &error) {
+            const QSignalBlocker block(m_reveal);
+            m_reveal->setChecked(false); // not audited: not revealed
+            m_notice->setText(tr("Patient IDs stay hidden: %1").arg(QString::fromUtf8(error.what())));
+            m_notice->show();
+            return;
+        }
+    }
     m_feed->setPatientIdsRevealed(revealed);
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "base/audittrail.h"
+
 #include <QWidget>
 
 class FeedModel;
@@ -28,6 +30,7 @@ private:
     FeedModel *m_feed;
     QTableView *m_feedView;
     QLabel *m_count;
+    AuditTrail m_audit; // a reveal is appended here first; one it cannot take is not done
     QCheckBox *m_reveal;
     QLabel *m_notice;
     class QVBoxLayout *m_panels;

@@ -13,7 +13,6 @@
 #include <QJsonParseError>
 #include <QLabel>
 #include <QLineEdit>
-#include <QLoggingCategory>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -25,7 +24,6 @@
 #include <QVBoxLayout>
 
 namespace {
-Q_LOGGING_CATEGORY(lcBrowserAudit, "vigil.audit", QtInfoMsg)
 
 enum StartChoice { Beginning, EndMinusN, AtOffset, AtTimestamp };
 
@@ -73,8 +71,8 @@ QList<KafkaHeader> parseHeaders(const QString &text, QString *error)
 }
 } // namespace
 
-MessageBrowserView::MessageBrowserView(QWidget *parent)
-    : QWidget(parent), m_messages(new MessagesModel(5000, this)), m_topic(new QComboBox(this)), m_partitions(new QLineEdit(this)),
+MessageBrowserView::MessageBrowserView(AuditTrail audit, QWidget *parent)
+    : QWidget(parent), m_messages(new MessagesModel(5000, this)), m_audit(std::move(audit)), m_topic(new QComboBox(this)), m_partitions(new QLineEdit(this)),
       m_start(new QComboBox(this)), m_position(new QLineEdit(this)), m_timestamp(new QDateTimeEdit(this)), m_pageSize(new QSpinBox(this)),
       m_back(new QPushButton(tr("◀ Previous page"), this)), m_forward(new QPushButton(tr("Next page ▶"), this)),
       m_keyFilter(new QLineEdit(this)), m_textFilter(new QLineEdit(this)), m_filter(new QPushButton(tr("Find"), this)),
@@ -466,12 +464,26 @@ void MessageBrowserView::setRevealed(bool revealed)
 {
     if (revealed == m_messages->revealed())
         return;
-    if (revealed)
-        qCInfo(lcBrowserAudit) << "patient identifiers revealed in the message browser by" << qEnvironmentVariable("USER");
     const QSignalBlocker block(m_reveal);
+    if (revealed && !audited({QStringLiteral("reveal-patient-ids"), {{"area", "message browser"}, {"topic", m_topic->currentText().toStdString()}}, {}, {}})) {
+        m_reveal->setChecked(false); // not audited: not revealed
+        return;
+    }
     m_reveal->setChecked(revealed);
     m_messages->setRevealed(revealed);
     showDetail();
+}
+
+bool MessageBrowserView::audited(const AuditAction &action)
+{
+    try {
+        m_audit.append(action, QDateTime::currentMSecsSinceEpoch());
+        return true;
+    } catch (const std::exception &error) {
+        m_produceStatus->setText(tr("Not done: %1").arg(QString::fromUtf8(error.what())));
+        m_produceStatus->setStyleSheet(QStringLiteral("color: #b00020;"));
+        return false;
+    }
 }
 
 QString MessageBrowserView::masked(const BrowsedMessage &m, QString text) const
@@ -548,6 +560,10 @@ void MessageBrowserView::produce()
         m_produceStatus->setStyleSheet(QStringLiteral("color: #b00020;"));
         return;
     }
+    if (!audited({QStringLiteral("produce-message"),
+                  {{"topic", request.topic.toStdString()}, {"partition", request.partition}, {"bytes", request.value.size()}},
+                  {}, {}}))
+        return;
     m_produceStatus->setText(tr("Sending to %1…").arg(request.topic));
     m_produceStatus->setStyleSheet(QString());
     Q_EMIT produceRequested(request);
@@ -568,6 +584,11 @@ void MessageBrowserView::republish()
         m_produceStatus->setStyleSheet(QStringLiteral("color: #b00020;"));
         return;
     }
+    if (!audited({QStringLiteral("republish-message"),
+                  {{"from", QStringLiteral("%1[%2]@%3").arg(m.record.topic).arg(m.record.partition).arg(m.record.offset).toStdString()},
+                   {"topic", target.toStdString()}},
+                  {}, {}}))
+        return;
     m_produceStatus->setText(tr("Re-publishing %1 [%2] @ %3 to %4…").arg(m.record.topic).arg(m.record.partition).arg(m.record.offset).arg(target));
     m_produceStatus->setStyleSheet(QString());
     Q_EMIT republishRequested(m, target);

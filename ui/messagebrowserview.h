@@ -1,5 +1,6 @@
 #pragma once
 
+#include "base/audittrail.h"
 #include "cluster/clustersnapshot.h"
 
 #include <QWidget>
@@ -24,7 +25,8 @@ class QTableView;
 class MessageBrowserView final : public QWidget {
     Q_OBJECT
 public:
-    explicit MessageBrowserView(QWidget *parent = nullptr);
+    // Reveals, produced and re-published messages are appended to `audit` first; one it cannot take is not done.
+    explicit MessageBrowserView(AuditTrail audit = AuditTrail(), QWidget *parent = nullptr);
 
     MessagesModel *messagesModel() const { return m_messages; }
     QString detailText() const;
@@ -54,6 +56,7 @@ Q_SIGNALS:
     void republishRequested(const BrowsedMessage &message, const QString &targetTopic);
 
 private:
+    bool audited(const AuditAction &action); // false, said in the produce status, when it could not be
     QWidget *buildBrowseBar();
     QWidget *buildFilterBar();
     QWidget *buildProducePane();
@@ -68,6 +71,7 @@ private:
     QString masked(const BrowsedMessage &m, QString text) const;
 
     MessagesModel *m_messages;
+    AuditTrail m_audit;
     QComboBox *m_topic;
     QLineEdit *m_partitions;
     QComboBox *m_start;

@@ -217,9 +217,9 @@ private:
     QChart *m_histogram;
 };
 
-ReplayPanel::ReplayPanel(ReplayControl *control, std::shared_ptr<const ThresholdSet> live, ThresholdAuditLog auditLog,
+ReplayPanel::ReplayPanel(ReplayControl *control, std::shared_ptr<const ThresholdSet> live, AuditTrail audit,
                          QWidget *parent)
-    : QWidget(parent), m_control(control), m_live(std::move(live)), m_auditLog(std::move(auditLog)),
+    : QWidget(parent), m_control(control), m_live(std::move(live)), m_audit(std::move(audit)),
       m_candidate(new ThresholdRulesModel(this)), m_ruleResults(new WhatIfRulesModel(this)),
       m_changes(new WhatIfChangesModel(this))
 {
@@ -686,6 +686,11 @@ QString ReplayPanel::confirmRepublish()
     m_confirmationsNeeded = 0;
     if (m_control->isRunning())
         return tr("A replay is running; cancel it first.");
+    if (const QString refused = audited(request.mode == ReplayMode::Redrive ? QStringLiteral("replay-redrive")
+                                                                            : QStringLiteral("replay-republish"),
+                                        request);
+        !refused.isEmpty())
+        return refused;
     m_progressBar->setValue(0);
     m_status->setText(tr("Writing: %1…").arg(request.range.describe()));
     m_control->start(request); // the very range the dry run counted
@@ -702,7 +707,33 @@ QString ReplayPanel::runExport()
         return tr("Choose a file to export to.");
     request.exportFormat = m_format->currentIndex() == 1 ? ExportFormat::Csv : ExportFormat::JsonLines;
     request.exportPatientIds = m_patientIds->isChecked();
+    if (request.exportPatientIds) {
+        QString error;
+        const auto parsed = range(&error);
+        if (!parsed)
+            return error;
+        request.range = *parsed;
+        if (const QString refused = audited(QStringLiteral("export-with-patient-ids"), request); !refused.isEmpty())
+            return refused;
+    }
     return startReplay(request);
+}
+
+QString ReplayPanel::audited(const QString &action, const ReplayRequest &request)
+{
+    nlohmann::json what = {{"range", request.range.describe().toStdString()}};
+    if (!request.targetTopic.isEmpty())
+        what["target"] = request.targetTopic.toStdString();
+    if (!request.exportPath.isEmpty())
+        what["file"] = request.exportPath.toStdString();
+    if (request.mode == ReplayMode::Republish || request.mode == ReplayMode::Redrive)
+        what["records"] = m_lastResult.progress.records; // what the dry run counted
+    try {
+        m_audit.append({action, what, {}, {}}, QDateTime::currentMSecsSinceEpoch());
+    } catch (const std::exception &error) {
+        return tr("Not started: %1").arg(QString::fromUtf8(error.what()));
+    }
+    return {};
 }
 
 QString ReplayPanel::exportComparison(const QString &path) const
@@ -728,7 +759,7 @@ QString ReplayPanel::applyCandidate(const QString &who, const QString &reason)
         // One version above what is live now, whatever the rows were edited from.
         applied = std::make_shared<const ThresholdSet>(m_live->name(), m_live->version() + 1, edited->rules(),
                                                        m_live->sources());
-        m_auditLog.append(who.trimmed(), reason.trimmed(), *m_live, *applied, QDateTime::currentMSecsSinceEpoch());
+        m_audit.append(thresholdChange(who.trimmed(), reason.trimmed(), *m_live, *applied), QDateTime::currentMSecsSinceEpoch());
     } catch (const std::exception &error) {
         return tr("Not applied: %1").arg(QString::fromUtf8(error.what()));
     }

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "replay/replayrange.h"
-#include "clinical/thresholdauditlog.h"
+#include "clinical/thresholdaudit.h"
 
 #include <QWidget>
 
@@ -32,7 +32,7 @@ class WhatIfRulesModel;
 class ReplayPanel final : public QWidget {
     Q_OBJECT
 public:
-    ReplayPanel(ReplayControl *control, std::shared_ptr<const ThresholdSet> live, ThresholdAuditLog auditLog,
+    ReplayPanel(ReplayControl *control, std::shared_ptr<const ThresholdSet> live, AuditTrail audit,
                 QWidget *parent = nullptr);
     ~ReplayPanel() override;
 
@@ -72,6 +72,8 @@ Q_SIGNALS:
     void thresholdsApplied(std::shared_ptr<const ThresholdSet> thresholds);
 
 private:
+    // Appends the action to the audit trail; empty when it was, else why the action must not happen.
+    QString audited(const QString &action, const ReplayRequest &request);
     QWidget *buildWhatIfTab();
     QWidget *buildRepublishTab();
     QWidget *buildExportTab();
@@ -86,7 +88,7 @@ private:
 
     ReplayControl *m_control;
     std::shared_ptr<const ThresholdSet> m_live;
-    ThresholdAuditLog m_auditLog;
+    AuditTrail m_audit;
     ThresholdRulesModel *m_candidate;
     WhatIfRulesModel *m_ruleResults;
     WhatIfChangesModel *m_changes;

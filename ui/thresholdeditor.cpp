@@ -14,8 +14,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
-ThresholdEditor::ThresholdEditor(std::shared_ptr<const ThresholdSet> live, ThresholdAuditLog auditLog, QWidget *parent)
-    : QWidget(parent), m_rules(new ThresholdRulesModel(this)), m_auditLog(std::move(auditLog)),
+ThresholdEditor::ThresholdEditor(std::shared_ptr<const ThresholdSet> live, AuditTrail audit, QWidget *parent)
+    : QWidget(parent), m_rules(new ThresholdRulesModel(this)), m_audit(std::move(audit)),
       m_table(new QTableView(this)), m_live(new QLabel(this)), m_problems(new QLabel(this)),
       m_who(new QLineEdit(this)), m_reason(new QLineEdit(this)), m_apply(new QPushButton(tr("Apply to evaluator"), this)),
       m_revert(new QPushButton(tr("Discard edits"), this))
@@ -123,8 +123,8 @@ QString ThresholdEditor::apply(const QString &who, const QString &reason)
     std::shared_ptr<const ThresholdSet> candidate;
     try {
         candidate = m_rules->candidate();
-        m_auditLog.append(who.trimmed(), reason.trimmed(), *m_rules->applied(), *candidate,
-                          QDateTime::currentMSecsSinceEpoch());
+        m_audit.append(thresholdChange(who.trimmed(), reason.trimmed(), *m_rules->applied(), *candidate),
+                       QDateTime::currentMSecsSinceEpoch());
     } catch (const std::exception &error) {
         return tr("Not applied: %1").arg(QString::fromUtf8(error.what()));
     }

@@ -2,7 +2,7 @@
 
 #include "clinical/evaluatorreport.h"
 #include "clinical/ruleactivity.h"
-#include "clinical/thresholdauditlog.h"
+#include "clinical/thresholdaudit.h"
 
 #include <QWidget>
 
@@ -21,7 +21,7 @@ class ThresholdSet;
 class ThresholdEditor final : public QWidget {
     Q_OBJECT
 public:
-    ThresholdEditor(std::shared_ptr<const ThresholdSet> live, ThresholdAuditLog auditLog, QWidget *parent = nullptr);
+    ThresholdEditor(std::shared_ptr<const ThresholdSet> live, AuditTrail audit, QWidget *parent = nullptr);
 
     ThresholdRulesModel *rules() const { return m_rules; }
     // Applies the edited set as `who` with `reason`; returns an error, or empty on success.
@@ -41,7 +41,7 @@ private:
     void saveFile();
 
     ThresholdRulesModel *m_rules;
-    ThresholdAuditLog m_auditLog;
+    AuditTrail m_audit;
     RuleActivity m_activity;
     QTableView *m_table;
     QLabel *m_live;

@@ -76,8 +76,10 @@ void TopicBrowser::showSnapshot(const ClusterSnapshot &snapshot)
               .arg(QDateTime::fromMSecsSinceEpoch(snapshot.takenAtMs).toString(QStringLiteral("HH:mm:ss")))
               .arg(snapshot.refreshMs)
         : tr("Cluster not reachable: %1").arg(snapshot.error);
+    if (!snapshot.accessNote.isEmpty())
+        status += QStringLiteral(" · ") + snapshot.accessNote;
     m_status->setText(status);
-    m_status->setStyleSheet(urp > 0 || !snapshot.error.isEmpty() ? QStringLiteral("color: #b00020; font-weight: bold;") : QString());
+    m_status->setStyleSheet(urp > 0 || !snapshot.error.isEmpty() || !snapshot.accessNote.isEmpty() ? QStringLiteral("color: #b00020; font-weight: bold;") : QString());
 }
 
 void TopicBrowser::selectTopic(const QString &topic)

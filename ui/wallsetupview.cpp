@@ -69,6 +69,12 @@ void WallSetupView::setFeed(const QString &feedUrl, const QString &token, const 
     updateCommands();
 }
 
+void WallSetupView::addSection(QWidget *section)
+{
+    auto *box = static_cast<QVBoxLayout *>(layout());
+    box->insertWidget(box->count() - 1, section); // above the stretch
+}
+
 void WallSetupView::setBootstrap(const QString &bootstrapServers)
 {
     m_bootstrap = bootstrapServers;

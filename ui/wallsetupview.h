@@ -25,6 +25,8 @@ public:
     // The commands shown for displays on other machines; an empty feed says why there is none.
     void setFeed(const QString &feedUrl, const QString &token, const QString &feedProblem);
     void setBootstrap(const QString &bootstrapServers);
+    // A section of its own below the commands (the displays with their own tokens).
+    void addSection(QWidget *section);
 
 Q_SIGNALS:
     void openRequested(const QString &unit);

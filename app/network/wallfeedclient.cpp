@@ -2,6 +2,8 @@
 #include "base/text.h"
 
 #include <QNetworkRequest>
+#include <QSslCertificate>
+#include <QSslError>
 #include <QUrlQuery>
 #include <QWebSocket>
 
@@ -89,6 +91,18 @@ void WallFeedClient::start()
     open();
 }
 
+std::optional<QSslConfiguration> WallFeedClient::trusting(const QString &caFile, QString *error)
+{
+    const QList<QSslCertificate> authorities = QSslCertificate::fromPath(caFile, QSsl::Pem);
+    if (authorities.isEmpty()) {
+        *error = QStringLiteral("%1 holds no PEM certificate").arg(caFile);
+        return std::nullopt;
+    }
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.addCaCertificates(authorities);
+    return tls;
+}
+
 void WallFeedClient::stop()
 {
     m_running = false;
@@ -172,6 +186,18 @@ void WallFeedClient::open()
                 });
             });
 
+    if (m_url.scheme() == u"wss") {
+        socket->setSslConfiguration(m_tls);
+        m_tlsProblem.clear();
+        connect(socket, &QWebSocket::sslErrors, this, [this, socket](const QList<QSslError> &errors) {
+            if (socket != m_socket)
+                return;
+            QStringList said;
+            for (const QSslError &error : errors)
+                said.append(error.errorString());
+            m_tlsProblem = said.join(QStringLiteral("; "));
+        });
+    }
     QNetworkRequest request(m_url);
     if (!m_token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
@@ -220,6 +246,15 @@ void WallFeedClient::closed(QWebSocket *socket)
     }
     if (!m_running)
         return;
+    if (!wasLive && !m_tlsProblem.isEmpty()) { // a certificate will not verify better the next time
+        m_running = false;
+        m_errorString = QStringLiteral("the wall feed at %1 has a certificate this display does not trust (%2): "
+                                       "give the CA that signed it with --wall-ca; not retrying")
+                            .arg(m_url.toString(QUrl::RemoveQuery | QUrl::RemoveUserInfo), m_tlsProblem);
+        qCWarning(lcWallFeed).noquote() << m_errorString;
+        Q_EMIT refused(QStringLiteral("certificate not trusted: ") + m_tlsProblem);
+        return;
+    }
     if (code == QWebSocketProtocol::CloseCodePolicyViolated) {
         m_running = false;
         m_errorString = QStringLiteral("the wall feed at %1 refused this display (%2): check the token "

@@ -3,9 +3,12 @@
 #include "wall/wallprotocol.h"
 
 #include <QObject>
+#include <QSslConfiguration>
 #include <QSet>
 #include <QTimer>
 #include <QUrl>
+
+#include <optional>
 
 class QWebSocket;
 
@@ -22,6 +25,12 @@ public:
     WallFeedClient(QUrl url, QString token, QObject *parent = nullptr);
     WallFeedClient(QUrl url, QString token, const QString &unit, QObject *parent = nullptr);
     ~WallFeedClient() override;
+
+    // For wss://: whom to trust (the system's CAs by default; add a hospital CA's). A certificate
+    // that does not verify is refused(), saying why, and not retried.
+    void setTlsConfiguration(const QSslConfiguration &tls) { m_tls = tls; }
+    // The system's CAs plus those in a PEM file; empty and *error when the file holds none.
+    static std::optional<QSslConfiguration> trusting(const QString &caFile, QString *error);
 
     void start(); // a URL that is not ws:// or wss:// is refused() at once
     void stop();  // closes the connection; no reconnect until start()
@@ -68,6 +77,8 @@ private:
 
     QUrl m_url;
     QString m_token;
+    QSslConfiguration m_tls = QSslConfiguration::defaultConfiguration();
+    QString m_tlsProblem; // the last handshake's certificate errors
     QWebSocket *m_socket = nullptr;
     QTimer m_retry;
     QTimer m_silence;

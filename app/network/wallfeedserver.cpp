@@ -1,4 +1,8 @@
 #include "network/wallfeedserver.h"
+
+#include <QFile>
+#include <QSslCertificate>
+#include <QSslKey>
 #include "base/text.h"
 
 #include "wall/alertboard.h"
@@ -14,6 +18,9 @@
 #include <utility>
 
 namespace {
+
+// A display let in by the console's shared token rather than one of its own.
+const QString SharedToken = QStringLiteral("\x01shared");
 
 // Actions are a few hundred bytes; a display has no reason to send more.
 constexpr quint64 MaxIncomingMessageBytes = 64 * 1024;
@@ -51,10 +58,13 @@ std::unordered_set<std::string> idsOf(const std::vector<Alert> &alerts)
 
 WallFeedServer::WallFeedServer(QString token, WallFeedServerOptions options, QObject *parent)
     : QObject(parent), m_token(std::move(token)), m_options(options),
-      m_server(new QWebSocketServer(QStringLiteral("Vigil wall feed"), QWebSocketServer::NonSecureMode, this)),
+      m_server(new QWebSocketServer(QStringLiteral("Vigil wall feed"),
+                                    m_options.tls ? QWebSocketServer::SecureMode : QWebSocketServer::NonSecureMode, this)),
       m_pseudonymKey(WallFeedView::newPseudonymKey())
 {
     WallProtocol::registerMetaTypes();
+    if (m_options.tls)
+        m_server->setSslConfiguration(*m_options.tls);
     m_clock.start();
     connect(m_server, &QWebSocketServer::newConnection, this, &WallFeedServer::admit);
     connect(m_server, &QWebSocketServer::acceptError, this, [this](QAbstractSocket::SocketError) {
@@ -75,9 +85,37 @@ WallFeedServer::~WallFeedServer()
     m_server->close();
 }
 
+std::optional<QSslConfiguration> WallFeedServer::tlsFrom(const QString &certificateFile, const QString &keyFile, QString *error)
+{
+    const QList<QSslCertificate> chain = QSslCertificate::fromPath(certificateFile, QSsl::Pem);
+    if (chain.isEmpty()) {
+        *error = QStringLiteral("%1 holds no PEM certificate").arg(certificateFile);
+        return std::nullopt;
+    }
+    QFile file(keyFile);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read %1: %2").arg(keyFile, file.errorString());
+        return std::nullopt;
+    }
+    const QByteArray pem = file.readAll();
+    QSslKey key(pem, QSsl::Rsa);
+    if (key.isNull())
+        key = QSslKey(pem, QSsl::Ec);
+    if (key.isNull()) {
+        *error = QStringLiteral("%1 holds no unencrypted RSA or EC private key (PEM)").arg(keyFile);
+        return std::nullopt;
+    }
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificateChain(chain);
+    tls.setPrivateKey(key);
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone); // displays prove themselves with their tokens
+    return tls;
+}
+
 bool WallFeedServer::listen(const QHostAddress &address, quint16 port)
 {
-    if (m_token.trimmed().isEmpty()) { // it would refuse every display: say so now, not on the ward
+    if (m_token.trimmed().isEmpty() && (!m_options.displays || m_options.displays->isEmpty())) {
+        // it would refuse every display: say so now, not on the ward
         m_errorString = QStringLiteral("the wall feed needs a token");
         return false;
     }
@@ -96,7 +134,7 @@ QUrl WallFeedServer::url() const
     if (!m_server->isListening())
         return {};
     QUrl url;
-    url.setScheme(QStringLiteral("ws"));
+    url.setScheme(m_options.tls ? QStringLiteral("wss") : QStringLiteral("ws"));
     url.setHost(m_server->serverAddress().toString());
     url.setPort(m_server->serverPort());
     url.setPath(Text::toQString(WallProtocol::Path));
@@ -250,7 +288,8 @@ void WallFeedServer::admit()
             refuse(socket, WallProtocol::UnknownPath);
             continue;
         }
-        if (!isAuthorised(*socket)) {
+        const QString credential = credentialOf(*socket);
+        if (credential.isEmpty()) {
             refuse(socket, WallProtocol::WrongToken);
             continue;
         }
@@ -279,15 +318,15 @@ void WallFeedServer::admit()
         }
         const WallAudience audience{unit.toStdString(), m_options.fullIdentifiers, m_options.labels};
         Display &display = m_displays
-                               .insert_or_assign(socket, Display{peerOf(*socket), socket->peerAddress().toString(),
+                               .insert_or_assign(socket, Display{peerOf(*socket), credential, socket->peerAddress().toString(),
                                                                  WallFeedView(audience, m_pseudonymKey), {}, {},
                                                                  double(std::max(0, m_options.actionBurst)), clockMs()})
                                .first->second;
         m_clients.append(socket);
         log(QtInfoMsg, display.address, QStringLiteral("connected"),
-            QStringLiteral("wall display connected from %1, %2")
-                .arg(display.peer, unit.isEmpty() ? QStringLiteral("no unit (overview only)")
-                                                  : QStringLiteral("unit %1").arg(unit)));
+            QStringLiteral("wall display %3 connected from %1, %2")
+                .arg(display.peer, unit.isEmpty() ? QStringLiteral("no unit (overview only)") : QStringLiteral("unit %1").arg(unit),
+                     credential == SharedToken ? QStringLiteral("(shared token)") : u'"' + credential + u'"'));
         Q_EMIT clientCountChanged(clientCount());
 
         WallSnapshot snapshot;
@@ -312,13 +351,29 @@ void WallFeedServer::admit()
     }
 }
 
-bool WallFeedServer::isAuthorised(const QWebSocket &socket) const
+QString WallFeedServer::credentialOf(const QWebSocket &socket) const
 {
     QString offered = QUrlQuery(socket.requestUrl()).queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded);
     const QByteArray authorization = socket.request().rawHeader("Authorization").trimmed();
     if (authorization.left(7).toLower() == "bearer ")
         offered = QString::fromUtf8(authorization.mid(7)).trimmed();
-    return WallProtocol::tokensMatch(m_token.toStdString(), offered.toStdString());
+    if (m_options.displays) {
+        if (QString name = m_options.displays->displayFor(offered); !name.isEmpty())
+            return name;
+    }
+    return WallProtocol::tokensMatch(m_token.toStdString(), offered.toStdString()) ? SharedToken : QString();
+}
+
+void WallFeedServer::dropDisplay(const QString &name, const QString &reason)
+{
+    for (QWebSocket *socket : QList<QWebSocket *>(m_clients)) {
+        const auto display = m_displays.find(socket);
+        if (display == m_displays.end() || display->second.credential != name)
+            continue;
+        log(QtWarningMsg, display->second.address, QStringLiteral("revoked"),
+            QStringLiteral("wall display \"%1\" at %2 dropped: %3").arg(name, display->second.peer, reason));
+        socket->close(QWebSocketProtocol::CloseCodePolicyViolated, reason);
+    }
 }
 
 void WallFeedServer::refuse(QWebSocket *socket, std::string_view reason)

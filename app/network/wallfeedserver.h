@@ -1,5 +1,6 @@
 #pragma once
 
+#include "wall/displaytokens.h"
 #include "wall/unitcensus.h"
 #include "wall/wallfeedview.h"
 #include "wall/wallprotocol.h"
@@ -9,11 +10,14 @@
 #include <QHash>
 #include <QHostAddress>
 #include <QObject>
+#include <QSslConfiguration>
 #include <QPointer>
 #include <QTimer>
 #include <QUrl>
 
 #include <functional>
+#include <memory>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -30,6 +34,10 @@ struct WallFeedServerOptions {
     int actionRefillMs = WallProtocol::ActionRefillMs;
     PatientLabelPolicy labels;    // the console's --mrn-digits: how much of an MRN a display receives
     bool fullIdentifiers = false; // --wall-full-identifiers: records unmasked (still only the unit's)
+    // --wall-cert/--wall-key: served as wss://, with this certificate and key.
+    std::optional<QSslConfiguration> tls;
+    // Displays with a token of their own (named, revocable), besides or instead of the shared token.
+    std::shared_ptr<const DisplayTokens> displays;
 };
 
 // Serves a console's wall board to remote displays over the WebSocket feed (wallprotocol.h), and
@@ -43,9 +51,13 @@ public:
     explicit WallFeedServer(QString token, WallFeedServerOptions options = {}, QObject *parent = nullptr);
     ~WallFeedServer() override;
 
-    // False, with errorString(), when the address cannot be had or the token is empty.
+    // A server's TLS from PEM files (--wall-cert, --wall-key); empty and *error when they cannot be read.
+    static std::optional<QSslConfiguration> tlsFrom(const QString &certificateFile, const QString &keyFile, QString *error);
+
+    // False, with errorString(), when the address cannot be had, or there is neither a shared token
+    // nor a display token.
     bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
-    QUrl url() const; // ws://address:port/wall, without the token
+    QUrl url() const; // ws:// (wss:// with options.tls) address:port/wall, without the token
     QString errorString() const;
 
     // The console's whole state, unmasked: called for every display that connects (its first message
@@ -66,6 +78,9 @@ public Q_SLOTS:
     void setFeedHealth(const FeedHealth &health);
     // The outcome of actionRequested(); dropped quietly when that display has gone.
     void answerAction(int clientRequestKey, bool ok, const QString &error);
+    // Closes every connection of the display with this token name at once, saying why (the display
+    // shows it and does not come back); after its token is revoked, it cannot connect again.
+    void dropDisplay(const QString &name, const QString &reason);
 
 Q_SIGNALS:
     void actionRequested(const AlertAction &action, int requestKey);
@@ -79,6 +94,7 @@ private:
     // One connected display: what it may see, what it has been sent, and its action bucket.
     struct Display {
         QString peer;    // address:port, for the log
+        QString credential; // the display token's name, or SharedToken
         QString address; // the throttle's key: one host's connections share it
         WallFeedView view;
         std::vector<CensusEntry> census;            // its unit's rows, as last sent
@@ -88,7 +104,8 @@ private:
     };
 
     void admit();
-    bool isAuthorised(const QWebSocket &socket) const;
+    // The display token's name, SharedToken, or empty when neither lets the socket in.
+    QString credentialOf(const QWebSocket &socket) const;
     void refuse(QWebSocket *socket, std::string_view reason);
     void receive(QWebSocket *socket, const QString &frame);
     void forget(QWebSocket *socket);

@@ -22,7 +22,7 @@ void errorCallback(rd_kafka_t *client, int code, const char *reason, void *opaqu
 {
     auto *self = callbacksOf(opaque);
     ClientError error = clientError(rd_kafka_resp_err_t(code), QString());
-    error.message = QString::fromUtf8(reason);
+    error.message = explainSignInFailure(code, QString::fromUtf8(reason));
     if (code == RD_KAFKA_RESP_ERR__FATAL) {
         char fatal[512];
         const auto fatalCode = rd_kafka_fatal_error(client, fatal, sizeof fatal);

@@ -37,7 +37,7 @@ void ConsumerWorker::pollBatch()
         if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
             continue;
         if (message->err) {
-            reportError(clientError(message->err, QStringLiteral("consume")));
+            reportError(consumeError(*message, m_settings.groupId));
             continue;
         }
         batch.append(Consumer::toRecord(*message));
@@ -54,9 +54,12 @@ void ConsumerWorker::pollBatch()
 
 void ConsumerWorker::reportError(const ClientError &error)
 {
+    if (!error.fatal) {
+        warn(error, m_settings.groupId); // said once, then counted: a refusal repeats at every metadata refresh
+        return;
+    }
     Q_EMIT errorOccurred(error);
-    if (error.fatal)
-        m_failedFatally = true;
+    m_failedFatally = true;
 }
 
 void ConsumerWorker::deliver(QList<KafkaRecord> &&batch)

@@ -28,7 +28,7 @@ void KafkaWorker::start()
         error = ClientErrors::refusedSetting(QString::fromUtf8(failed.what()));
     }
     releaseClients();
-    if (error.fatal) {
+    if (error.fatal || isAuthorizationError(error.code)) { // a missing ACL is granted by a person, not by trying again
         openFailed(error, 0);
         return;
     }

@@ -4,7 +4,7 @@
 
 #include <QDeadlineTimer>
 
-Producer::Producer(const ClientConfig &config)
+Producer::Producer(const ClientConfig &config) : m_transactionalId(config.value(QStringLiteral("transactional.id")))
 {
     RdConfPtr conf = config.build();
     m_callbacks.onDelivery = [this](const rd_kafka_message_t &message) {
@@ -12,7 +12,7 @@ Producer::Producer(const ClientConfig &config)
             ++m_deliveries.delivered;
         } else {
             ++m_deliveries.failed;
-            m_deliveries.lastFailure = clientError(message.err, QStringLiteral("delivery failed"));
+            m_deliveries.lastFailure = deliveryError(message);
         }
         if (message._private)
             m_tagged.push_back({reinterpret_cast<quintptr>(message._private), message.err});
@@ -54,6 +54,23 @@ void Producer::produce(const std::string &topic, std::string_view key, std::stri
     }
 }
 
+ClientError Producer::deliveryError(const rd_kafka_message_t &message) const
+{
+    const QString topic = QString::fromUtf8(rd_kafka_topic_name(message.rkt));
+    if (isAuthorizationError(message.err))
+        return deniedError(message.err, QStringLiteral("write ") + topic);
+    char reason[512];
+    const rd_kafka_resp_err_t fatal = rd_kafka_fatal_error(m_client.get(), reason, sizeof reason);
+    if (fatal == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED) // an idempotent producer's first request
+        return deniedError(fatal, QStringLiteral("write idempotently to the cluster (IDEMPOTENT_WRITE), so not to ") + topic);
+    if (isAuthorizationError(fatal))
+        return deniedError(fatal, QStringLiteral("write ") + topic);
+    if (fatal != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return {fatal, QStringLiteral("not delivered to %1: the producer failed for good: %2").arg(topic, QString::fromUtf8(reason)),
+                true, false};
+    return clientError(message.err, QStringLiteral("delivery failed"));
+}
+
 bool Producer::refusesRecord(rd_kafka_resp_err_t error)
 {
     switch (error) {
@@ -88,7 +105,18 @@ constexpr int TransactionResumeMs = 10'000;
 
 void Producer::initTransactions(int timeoutMs)
 {
-    throwIfError(rd_kafka_init_transactions(m_client.get(), timeoutMs), QStringLiteral("init transactions"));
+    rd_kafka_error_t *error = rd_kafka_init_transactions(m_client.get(), timeoutMs);
+    if (error && isAuthorizationError(rd_kafka_error_code(error))) {
+        const RdErrorPtr owned(error);
+        const int code = rd_kafka_error_code(error);
+        // A principal that may not use its transactional id may not stay: fatal, said as the ACL it lacks.
+        ClientError denied = deniedError(code, code == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED
+                                                   ? QStringLiteral("write idempotently to the cluster (IDEMPOTENT_WRITE)")
+                                                   : QStringLiteral("use the transactional id ") + m_transactionalId);
+        denied.fatal = true;
+        throw KafkaException(denied);
+    }
+    throwIfError(error, QStringLiteral("init transactions"));
 }
 
 void Producer::beginTransaction()

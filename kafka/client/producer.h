@@ -64,8 +64,12 @@ public:
     // a timestamp out of range), as opposed to the cluster or the transaction failing: sending it
     // again will fail again, whatever else happens.
     static bool refusesRecord(rd_kafka_resp_err_t error);
+    // Why a record was not delivered, for people: an ACL refusal says what may not be written, and a
+    // record purged because the producer failed for good says why it failed.
+    ClientError deliveryError(const rd_kafka_message_t &message) const;
 
 private:
+    QString m_transactionalId;
     ClientCallbacks m_callbacks; // must outlive m_client
     DeliveryCounts m_deliveries;
     std::vector<TaggedDelivery> m_tagged;

@@ -14,6 +14,11 @@ int partitionCountOf(rd_kafka_t *client, const std::string &topic, int timeoutMs
     rd_kafka_topic_destroy(handle);
     throwIfError(error, QStringLiteral("metadata of %1").arg(name));
     RdMetadataPtr metadata(raw);
+    if (metadata->topic_cnt == 1 && isAuthorizationError(metadata->topics[0].err)) {
+        ClientError denied = deniedError(metadata->topics[0].err, QStringLiteral("describe ") + name);
+        denied.fatal = true;
+        throw KafkaException(denied);
+    }
     if (metadata->topic_cnt != 1 || metadata->topics[0].err || metadata->topics[0].partition_cnt < 1)
         throw KafkaException({RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART,
                               QStringLiteral("%1 does not exist; create the topic layout first (vigil provision)")

@@ -59,6 +59,7 @@ private:
     void readWatermarks(ClusterSnapshot &snapshot, QSet<int> &unresponsive);
     void readConfigs(ClusterSnapshot &snapshot);
     void readDrift(ClusterSnapshot &snapshot);
+    void readAccess(ClusterSnapshot &snapshot);
     void readGroups(ClusterSnapshot &snapshot);
     void readCommitted(ConsumerGroupInfo &group, const ClusterSnapshot &snapshot);
     void readLagTimes(ClusterSnapshot &snapshot);
@@ -77,6 +78,7 @@ private:
     int m_refreshes = 0;
     QHash<QString, QStringList> m_drift;
     QString m_driftNote;
+    QString m_accessNote;
     bool m_refreshing = false;
     // The mock cluster never answers DescribeConfigs, ListGroups or DescribeGroups: after one
     // unanswered request the inspector says so and asks again only every BackOffRefreshes.

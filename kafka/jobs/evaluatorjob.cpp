@@ -374,7 +374,8 @@ QList<KafkaRecord> EvaluatorJob::pollBatch()
         if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
             continue;
         if (message->err) {
-            const ClientError error = clientError(message->err, QStringLiteral("consume"));
+            ClientError error = consumeError(*message, m_settings.groupId);
+            error.fatal = error.fatal || isAuthorizationError(error.code); // an ACL is a person's step: stop, say which
             if (!error.fatal)
                 warn(error);
             else if (!m_fatalError)
@@ -808,7 +809,7 @@ void EvaluatorJob::setStatus(EvaluatorStatus::State state, const QString &reason
 
 void EvaluatorJob::failOrReopen(const ClientError &error)
 {
-    if (isFenced(error.code)) {
+    if (isFenced(error.code) || isAuthorizationError(error.code)) {
         fail(error);
         return;
     }

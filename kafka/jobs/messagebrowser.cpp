@@ -150,6 +150,8 @@ QList<KafkaRecord> MessageBrowser::readRanges(const QString &topic, const QMap<i
             pending.remove(message->partition); // compacted or truncated: nothing more to read
             continue;
         }
+        if (isAuthorizationError(message->err))
+            throw KafkaException(consumeError(*message)); // not a page that stays empty until its deadline
         if (message->err)
             continue;
         if (message->offset >= *wanted) {
@@ -443,7 +445,7 @@ Producer &MessageBrowser::producer()
             result.partition = message.partition;
             result.offset = message.offset;
             if (message.err)
-                result.error = QString::fromUtf8(rd_kafka_err2str(message.err));
+                result.error = m_producer->deliveryError(message).message;
             m_deliveries.append(result);
         };
     }

@@ -321,6 +321,11 @@ void ReplaySession::slice()
             RdMessagePtr message = m_consumer->poll(int(qMax<qint64>(1, deadline.remainingTime())));
             if (!message)
                 break;
+            if (isAuthorizationError(message->err)) { // it would stay refused: the replay cannot finish
+                m_failed = true;
+                m_failure = consumeError(*message).message;
+                break;
+            }
             if (message->err && message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
                 m_progress.lastError = QString::fromUtf8(rd_kafka_message_errstr(message.get()));
                 continue;

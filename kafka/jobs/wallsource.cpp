@@ -89,7 +89,7 @@ void WallSource::pollBatch()
             continue;
         }
         if (message->err) {
-            Q_EMIT errorOccurred(clientError(message->err, QStringLiteral("consume")));
+            warn(consumeError(*message), QStringLiteral("wall")); // once, then counted: it repeats while it lasts
             continue;
         }
         ++records;

@@ -26,6 +26,7 @@ const std::vector<TopicSpec> &recommendedLayout()
         {DeadLetters, 3, 90 * day, false},
         {EvaluatorState, 8, -1, true}, // as many partitions as LabResults: partition p keeps the patients of input p
         {IngestCursors, 3, -1, true},
+        {Audit, 3, 6 * 365 * day, false},
     };
     return layout;
 }

@@ -17,6 +17,9 @@ inline constexpr std::string_view DeadLetters = "healthcare.dlq";
 inline constexpr std::string_view EvaluatorState = "healthcare.evaluator.state";
 // Where each FHIR REST poller is (PollCursor): compacted, one record per server and resource type.
 inline constexpr std::string_view IngestCursors = "healthcare.ingest.cursors";
+// The consoles' hash-chained audit entries (AuditTrail), keyed by chain; kept six years (HIPAA's
+// retention of documentation), never compacted.
+inline constexpr std::string_view Audit = "vigil.audit";
 
 // Patient, Encounter -> adt; Observation, DiagnosticReport -> labs.results;
 // MedicationRequest -> medications.orders; anything else -> fhir.other.

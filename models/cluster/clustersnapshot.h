@@ -139,6 +139,7 @@ struct ClusterSnapshot {
     bool configsAnswered = false;
     QString configsNote;
     QString error;              // the refresh failed as a whole (cluster unreachable)
+    QString accessNote;         // topics of the layout this principal may not describe ("not authorized to ... — ACL")
 
     int brokersDown() const
     {

@@ -22,6 +22,8 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QLabel>
@@ -30,6 +32,26 @@
 #include <QtTest>
 
 #include <librdkafka/rdkafka.h>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+// The actions of the audit trail's entries, in order.
+QStringList auditActions(const QString &path)
+{
+    QFile file(path);
+    QStringList actions;
+    if (!file.open(QIODevice::ReadOnly))
+        return actions;
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        if (!line.isEmpty())
+            actions.append(QString::fromStdString(nlohmann::json::parse(line.toStdString()).at("action").get<std::string>()));
+    }
+    return actions;
+}
+
+} // namespace
 
 class TestBrowsers final : public QObject {
     Q_OBJECT
@@ -66,6 +88,24 @@ class TestBrowsers final : public QObject {
     }
 
 private slots:
+    // An audit trail that cannot be written: identifiers stay masked, nothing is produced, and the view says why.
+    void nothingAuditedHappensWithoutTheAuditTrail()
+    {
+        const QTemporaryDir dir;
+        MessageBrowserView view{AuditTrail(dir.path())}; // a directory: every append fails
+        QSignalSpy produceAsked(&view, &MessageBrowserView::produceRequested);
+        auto *reveal = view.findChild<QCheckBox *>(QStringLiteral("reveal"));
+        reveal->click();
+        QVERIFY(!reveal->isChecked());
+        QVERIFY(!view.messagesModel()->revealed());
+        QVERIFY2(view.produceStatus().startsWith(QStringLiteral("Not done: audit trail ")), qPrintable(view.produceStatus()));
+        view.findChild<QComboBox *>(QStringLiteral("produceTopic"))->setCurrentText(QStringLiteral("healthcare.fhir.other"));
+        view.findChild<QPlainTextEdit *>(QStringLiteral("produceValue"))->setPlainText(QStringLiteral("{\"note\": 1}"));
+        view.findChild<QPushButton *>(QStringLiteral("send"))->click();
+        QCOMPARE(produceAsked.size(), 0);
+        QVERIFY2(view.produceStatus().startsWith(QStringLiteral("Not done: audit trail ")), qPrintable(view.produceStatus()));
+    }
+
     void topicBrowser()
     {
         MockCluster cluster(3);
@@ -109,7 +149,9 @@ private slots:
             QCOMPARE(producer.flush(30'000), 0);
         }
 
-        MessageBrowserView view;
+        const QTemporaryDir auditDir;
+        const QString auditPath = auditDir.filePath(QStringLiteral("audit.jsonl"));
+        MessageBrowserView view{AuditTrail(auditPath)};
         QAbstractItemModelTester tester(view.messagesModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         view.resize(1500, 860);
         view.show();
@@ -157,6 +199,7 @@ private slots:
         QVERIFY(view.detailText().contains(patient));
         view.findChild<QCheckBox *>(QStringLiteral("reveal"))->click();
         QVERIFY(!view.detailText().contains(patient));
+        QCOMPARE(auditActions(auditPath), QStringList{QStringLiteral("reveal-patient-ids")});
 
         // Next page, then back.
         view.findChild<QPushButton *>(QStringLiteral("forward"))->click();
@@ -224,6 +267,8 @@ private slots:
         view.findChild<QComboBox *>(QStringLiteral("republishTopic"))->setCurrentText(target);
         view.findChild<QPushButton *>(QStringLiteral("republish"))->click();
         QTRY_VERIFY_WITH_TIMEOUT(view.produceStatus().contains(QStringLiteral("@ 1")), 30'000);
+        QCOMPARE(auditActions(auditPath),
+                 (QStringList{QStringLiteral("reveal-patient-ids"), QStringLiteral("produce-message"), QStringLiteral("republish-message")}));
         // Both arrived, with the re-published key and headers.
         view.setTopic(target);
         view.findChild<QComboBox *>(QStringLiteral("start"))->setCurrentIndex(0);

@@ -89,7 +89,7 @@ private Q_SLOTS:
     {
         KafkaReplayControl control(m_config);
         QTemporaryDir dir;
-        ReplayPanel panel(&control, ThresholdSet::fromJson(liveJson), ThresholdAuditLog(dir.filePath("audit.jsonl")));
+        ReplayPanel panel(&control, ThresholdSet::fromJson(liveJson), AuditTrail(dir.filePath("audit.jsonl")));
         QAbstractItemModelTester rulesTester(panel.ruleResults(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QAbstractItemModelTester changesTester(panel.changedAlerts(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         panel.resize(1500, 900);
@@ -146,7 +146,7 @@ private Q_SLOTS:
     {
         KafkaReplayControl control(m_config);
         QTemporaryDir dir;
-        ReplayPanel panel(&control, ThresholdSet::fromJson(liveJson), ThresholdAuditLog(dir.filePath("audit.jsonl")));
+        ReplayPanel panel(&control, ThresholdSet::fromJson(liveJson), AuditTrail(dir.filePath("audit.jsonl")));
         panel.resize(1500, 900);
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
@@ -187,7 +187,7 @@ private Q_SLOTS:
     {
         KafkaReplayControl control(m_config);
         QTemporaryDir dir;
-        ReplayPanel panel(&control, ThresholdSet::fromJson(liveJson), ThresholdAuditLog(dir.filePath("audit.jsonl")));
+        ReplayPanel panel(&control, ThresholdSet::fromJson(liveJson), AuditTrail(dir.filePath("audit.jsonl")));
         panel.resize(1500, 900);
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
@@ -211,7 +211,7 @@ private Q_SLOTS:
     {
         KafkaReplayControl control(m_config);
         QTemporaryDir dir;
-        ReplayPanel panel(&control, ThresholdSet::fromJson(liveJson), ThresholdAuditLog(dir.filePath("audit.jsonl")));
+        ReplayPanel panel(&control, ThresholdSet::fromJson(liveJson), AuditTrail(dir.filePath("audit.jsonl")));
         panel.resize(1500, 900);
         panel.show();
         panel.showTab(ReplayPanel::ExportTab);

@@ -22,7 +22,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString auditPath = dir.filePath("audit.jsonl");
-        ThresholdEditor editor(ThresholdSet::fromJson(liveJson), ThresholdAuditLog(auditPath));
+        ThresholdEditor editor(ThresholdSet::fromJson(liveJson), AuditTrail(auditPath));
         editor.show();
         auto *apply = editor.findChild<QPushButton *>("apply");
         auto *who = editor.findChild<QLineEdit *>("who");
@@ -55,17 +55,19 @@ private Q_SLOTS:
         const QList<QByteArray> lines = audit.readAll().trimmed().split('\n');
         QCOMPARE(lines.size(), 1);
         const auto entry = nlohmann::json::parse(lines.first().toStdString());
-        QCOMPARE(entry.at("who"), "R. Informaticist");
-        QCOMPARE(entry.at("reason"), "Lab director approved 6.0");
-        QCOMPARE(entry.at("before").at("version"), 2);
-        QCOMPARE(entry.at("after").at("version"), 3);
-        QCOMPARE(entry.at("after").at("rules").at(0).at("high"), 6.0);
+        QCOMPARE(entry.at("action"), "threshold-change");
+        QCOMPARE(entry.at("who").at("name"), "R. Informaticist");
+        QCOMPARE(entry.at("why"), "Lab director approved 6.0");
+        QCOMPARE(entry.at("what").at("before").at("version"), 2);
+        QCOMPARE(entry.at("what").at("after").at("version"), 3);
+        QCOMPARE(entry.at("what").at("after").at("rules").at(0).at("high"), 6.0);
+        QCOMPARE(entry.at("hash").get<std::string>(), AuditTrail::hashOf(entry));
     }
 
     void anInvalidEditCannotBeApplied()
     {
         QTemporaryDir dir;
-        ThresholdEditor editor(ThresholdSet::fromJson(liveJson), ThresholdAuditLog(dir.filePath("audit.jsonl")));
+        ThresholdEditor editor(ThresholdSet::fromJson(liveJson), AuditTrail(dir.filePath("audit.jsonl")));
         ThresholdRulesModel *rules = editor.rules();
         rules->setData(rules->index(0, ThresholdRulesModel::Unit), "mmol/l");
         QSignalSpy applied(&editor, &ThresholdEditor::thresholdsApplied);

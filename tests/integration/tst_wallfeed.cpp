@@ -2,10 +2,13 @@
 // peers that misbehave.
 #include "network/wallfeedclient.h"
 #include "network/wallfeedserver.h"
+#include "wall/displaytokens.h"
 #include "wall/wallprotocol.h"
 #include "wall/wallstate.h"
 
 #include <QNetworkRequest>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QTcpSocket>
 #include <QWebSocket>
 #include <QtTest>
@@ -226,7 +229,132 @@ private Q_SLOTS:
     void aTooLongUnitIsRefused();
     void actionsAreRateLimitedPerDisplay();
     void aGarbageFloodWritesABoundedLog();
+
+    void wssIsServedAndItsCertificateVerified();
+    void displaysHaveTokensOfTheirOwnAndARevokedOneIsDroppedAtOnce();
 };
+
+namespace {
+
+// A hospital CA and the feed's certificate for 127.0.0.1 signed by it, made for this run with the
+// openssl command (the same kind of files --wall-cert, --wall-key and --wall-ca take).
+struct FeedCertificates {
+    QTemporaryDir dir;
+    QString ca() const { return dir.filePath("ca.pem"); }
+    QString certificate() const { return dir.filePath("feed.pem"); }
+    QString key() const { return dir.filePath("feed.key"); }
+
+    QString make()
+    {
+        QFile ext(dir.filePath("ext.cnf"));
+        if (!ext.open(QIODevice::WriteOnly) || ext.write("subjectAltName=IP:127.0.0.1\n") < 0)
+            return "cannot write ext.cnf";
+        ext.close();
+        const QList<QStringList> steps = {
+            {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Test Hospital CA", "-keyout",
+             dir.filePath("ca.key"), "-out", ca()},
+            {"req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", key(), "-out", dir.filePath("feed.csr")},
+            {"x509", "-req", "-in", dir.filePath("feed.csr"), "-CA", ca(), "-CAkey", dir.filePath("ca.key"), "-CAcreateserial",
+             "-days", "2", "-extfile", ext.fileName(), "-out", certificate()},
+        };
+        for (const QStringList &step : steps) {
+            QProcess openssl;
+            openssl.start("openssl", step);
+            if (!openssl.waitForFinished(60'000) || openssl.exitCode() != 0)
+                return "openssl " + step.first() + ": " + QString::fromUtf8(openssl.readAllStandardError());
+        }
+        return {};
+    }
+};
+
+} // namespace
+
+// wss://: a display that trusts the hospital CA gets its snapshot; one that does not is told the
+// certificate is not trusted and does not retry.
+void TestWallFeed::wssIsServedAndItsCertificateVerified()
+{
+    FeedCertificates files;
+    const QString made = files.make();
+    QVERIFY2(made.isEmpty(), qPrintable(made));
+    QString error;
+    WallFeedServerOptions options;
+    options.tls = WallFeedServer::tlsFrom(files.certificate(), files.key(), &error);
+    QVERIFY2(options.tls, qPrintable(error));
+    WallFeedServer server(Token, options);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    QCOMPARE(server.url().scheme(), "wss");
+
+    WallFeedClient trusting(server.url(), Token, Unit);
+    const auto tls = WallFeedClient::trusting(files.ca(), &error);
+    QVERIFY2(tls, qPrintable(error));
+    trusting.setTlsConfiguration(*tls);
+    QSignalSpy snapshots(&trusting, &WallFeedClient::snapshotReceived);
+    trusting.start();
+    QVERIFY(snapshots.wait(Patience));
+    QVERIFY(trusting.isConnected());
+
+    WallFeedClient stranger(server.url(), Token, Unit); // the system's CAs only
+    QSignalSpy refused(&stranger, &WallFeedClient::refused);
+    QSignalSpy strangerSnapshots(&stranger, &WallFeedClient::snapshotReceived);
+    stranger.start();
+    QVERIFY(refused.wait(Patience));
+    QVERIFY2(refused.at(0).at(0).toString().startsWith("certificate not trusted: "), qPrintable(refused.at(0).at(0).toString()));
+    QVERIFY2(stranger.errorString().contains("--wall-ca") && stranger.errorString().contains("not retrying"),
+             qPrintable(stranger.errorString()));
+    QVERIFY(strangerSnapshots.isEmpty());
+
+    QVERIFY(!WallFeedClient::trusting(files.key(), &error)); // a key is not a CA certificate
+    QVERIFY(!WallFeedServer::tlsFrom(files.certificate(), files.ca(), &error));
+    QVERIFY2(error.contains("private key"), qPrintable(error));
+}
+
+// Each display its own named token: a revoked one is dropped at once, told why, and cannot come
+// back; the others stay; the shared token still works beside them; only hashes are in the file.
+void TestWallFeed::displaysHaveTokensOfTheirOwnAndARevokedOneIsDroppedAtOnce()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("wall-displays.json");
+    auto displays = std::make_shared<DisplayTokens>(path);
+    const QString icu = displays->add("ICU station 1", 1'795'000'000'000);
+    const QString ward = displays->add("4 West desk", 1'795'000'000'000);
+    QVERIFY_THROWS_EXCEPTION(DisplayTokenError, displays->add("icu STATION 1", 0)); // names are unique
+    QVERIFY(icu != ward && icu.size() >= 40);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray stored = file.readAll();
+    QVERIFY(!stored.contains(icu.toUtf8()) && !stored.contains(ward.toUtf8()));
+    QCOMPARE(DisplayTokens(path).displayFor(icu), "ICU station 1"); // read back from the file
+
+    WallFeedServerOptions options;
+    options.displays = displays;
+    WallFeedServer server(Token, options);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    WallFeedClient first(server.url(), icu, Unit);
+    WallFeedClient second(server.url(), ward, Unit);
+    WallFeedClient shared(server.url(), Token, Unit);
+    QSignalSpy firstRefused(&first, &WallFeedClient::refused);
+    QSignalSpy secondRefused(&second, &WallFeedClient::refused);
+    for (WallFeedClient *client : {&first, &second, &shared})
+        client->start();
+    QTRY_COMPARE_WITH_TIMEOUT(server.clientCount(), 3, Patience);
+    QTRY_VERIFY_WITH_TIMEOUT(first.isConnected() && second.isConnected() && shared.isConnected(), Patience);
+
+    displays->revoke("ICU station 1", 1'795'000'100'000);
+    server.dropDisplay("ICU station 1", "this display's access was revoked at the console");
+    QVERIFY(firstRefused.wait(Patience));
+    QCOMPARE(firstRefused.at(0).at(0).toString(), "this display's access was revoked at the console");
+    QTRY_COMPARE_WITH_TIMEOUT(server.clientCount(), 2, Patience);
+    QVERIFY(second.isConnected() && shared.isConnected());
+    QVERIFY(secondRefused.isEmpty());
+
+    WallFeedClient again(server.url(), icu, Unit);
+    QSignalSpy againRefused(&again, &WallFeedClient::refused);
+    again.start();
+    QVERIFY(againRefused.wait(Patience));
+    QCOMPARE(againRefused.at(0).at(0).toString(), "wrong token");
+    QVERIFY(DisplayTokens(path).tokens().at(0).revoked());
+    QVERIFY_THROWS_EXCEPTION(DisplayTokenError, displays->revoke("ICU station 1", 0)); // already
+}
 
 void TestWallFeed::protocolRoundTrips()
 {
