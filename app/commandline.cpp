@@ -66,6 +66,10 @@ struct Options {
                                QStringLiteral("DIR")};
     QCommandLineOption reset{QStringLiteral("reset"),
                              QStringLiteral("broker: delete the local cluster's data (asks first), then exit.")};
+    QCommandLineOption secured{QStringLiteral("secured"),
+                               QStringLiteral("broker: the local cluster also offers SASL_SSL (user vigil) and mTLS "
+                                              "listeners, with certificates made for it (client properties files in "
+                                              "its data directory's secured/).")};
     QCommandLineOption instance{QStringLiteral("instance"),
                                 QStringLiteral("Evaluator: this instance's stable name in the group vigil-evaluator "
                                                "(its transactional and static member id; default <host>-<index>, "
@@ -165,7 +169,7 @@ struct Options {
     {
         parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsCompactedShortOptions);
         parser.addOptions({bootstrap, property, config, simulate, evaluate, thresholds, check, verify, profile, rate, seed, brokers, embedded,
-                           dataDir, reset, instance, threads, wall, unit,
+                           dataDir, reset, secured, instance, threads, wall, unit,
                            feed, token, windowed, staleAfter, escalate, mrnDigits, linger, serveWall, wallCert, wallKey, wallCa, fullIdentifiers,
                            schemaRegistry, listen, webhookToken, tlsCert, tlsKey, maxBody, poll, types, every, pageSize,
                            fhirBase, fhirToken, fhirUser, help, version});
@@ -400,6 +404,9 @@ void parseCluster(const QCommandLineParser &parser, const Options &options, Comm
         line.dataDir = parser.value(options.dataDir);
     }
     line.reset = parser.isSet(options.reset);
+    line.secured = parser.isSet(options.secured);
+    if (line.secured && (line.mode != Mode::Broker || line.cluster != Cluster::Local))
+        throw UsageError("--secured goes with 'vigil broker' and the local cluster");
     if (line.reset && (line.mode != Mode::Broker || line.cluster != Cluster::Local))
         throw UsageError("--reset goes with 'vigil broker' and the local cluster");
 

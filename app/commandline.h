@@ -46,6 +46,7 @@ struct CommandLine {
     int brokers = 0;           // 0: one local node, three mock brokers (brokerCount())
     QString dataDir;           // --data-dir; empty: LocalCluster::defaultDataDir
     bool reset = false;        // broker --reset: delete the local cluster's data
+    bool secured = false;      // broker --secured: SASL_SSL and mTLS listeners beside PLAINTEXT
     QUrl schemaRegistry;       // a Confluent-compatible registry; empty: the bundled schemas
     QString instance;          // --instance; empty: EvaluatorInstances picks <host>-<index>
     int threads = 1;           // evaluator instances in this process

@@ -5,8 +5,10 @@
 
 #include "clusterhealthview.h"
 #include "jobs/auditshipper.h"
+#include "profiles/keychain.h"
 #include "jobs/clusterinspector.h"
 #include "cluster/clusterstatus.h"
+#include "connectionsview.h"
 #include "consumerlagview.h"
 #include "dashboardview.h"
 #include "displayaccessview.h"
@@ -47,6 +49,7 @@
 #include <QDateTime>
 #include <QDeadlineTimer>
 #include <QRandomGenerator>
+#include <QThread>
 #include <QTimer>
 
 namespace {
@@ -85,6 +88,29 @@ Console::Console(const CommandLine &line) : m_line(line), m_config(line.config)
         startLocal();
         break;
     }
+    startConnections();
+}
+
+// The Connections area: saved profiles, tested on a thread of their own before they are saved.
+void Console::startConnections()
+{
+    m_keychain = std::make_unique<Keychain>();
+    auto tester = [](const ConnectionsView::Properties &properties, std::function<void(const QString &)> done) {
+        ClientConfig config;
+        for (const auto &[key, value] : properties)
+            config.set(key, value);
+        auto *context = new QObject; // lives on the GUI thread until the answer came
+        QThread *probe = QThread::create([config, context, done = std::move(done)] {
+            const QString error = ClusterInspector::probe(config, 10'000);
+            QMetaObject::invokeMethod(context, [context, done, error] {
+                done(error);
+                context->deleteLater();
+            });
+        });
+        QObject::connect(probe, &QThread::finished, probe, &QObject::deleteLater);
+        probe->start();
+    };
+    m_window->addArea(QObject::tr("Connections"), new ConnectionsView(ProfileStore(), m_keychain.get(), tester));
 }
 
 void Console::startMock(const QString &why)

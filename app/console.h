@@ -58,6 +58,7 @@ private:
     std::unique_ptr<ClusterStatus> m_status;
     std::unique_ptr<PipelineHealth> m_pipelineHealth;
     std::unique_ptr<DeadLetterModel> m_deadLetters;
+    std::unique_ptr<class Keychain> m_keychain; // outlives the Connections area, which the window owns
     std::unique_ptr<MainWindow> m_window;
     std::unique_ptr<WorkerThread> m_feedThread;
     std::unique_ptr<WorkerThread> m_auditThread; // AuditShipper
@@ -82,6 +83,7 @@ private:
     IngestView *m_ingestView = nullptr; // owned by the window
 
     void startMock(const QString &why);
+    void startConnections();
     void startLocal();
     // Everything that needs the cluster: feed, evaluator, walls, browsers, simulator.
     void connectCluster(const QString &clusterName, const QString &notice, bool alarming = false);

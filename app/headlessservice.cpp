@@ -78,12 +78,20 @@ HeadlessService::HeadlessService(const CommandLine &line) : m_config(line.config
         options.dataDir = line.dataDir;
         options.nodes = line.brokers ? line.brokers : line.dataDir.isEmpty() ? 1 : 0;
         options.role = LocalClusterRole::Broker;
+        options.secured = line.secured;
         QTextStream err(stderr);
         try {
             m_local = std::make_unique<LocalCluster>(KafkaDistribution::find(), options);
             m_local->open([&err](const QString &step) { err << "vigil broker: " << step << Qt::endl; });
             m_config.setBootstrapServers(m_local->bootstrapServers());
             m_description = LocalClusterRunner::describe(*m_local);
+            if (line.secured && m_local->saslBootstrap().isEmpty())
+                err << "vigil broker: the running local cluster was started without --secured; stop it and start it "
+                       "with --secured for its SASL_SSL and mTLS listeners" << Qt::endl;
+            else if (line.secured)
+                err << "vigil broker: SASL_SSL (user vigil, PLAIN or SCRAM-SHA-512) at " << m_local->saslBootstrap()
+                    << ", mTLS at " << m_local->mtlsBootstrap() << "; client properties: " << m_local->securedDir()
+                    << "/sasl_ssl.properties and mtls.properties (kcat -F, vigil --config)" << Qt::endl;
             if (m_local->startedHere())
                 for (const QString &failure : LocalClusterRunner::provisionTopics(m_local->bootstrapServers()))
                     err << "vigil broker: " << failure << Qt::endl;

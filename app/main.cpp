@@ -3,7 +3,7 @@
 #include "headlessservice.h"
 #include "mainwindow.h"
 #include "signalwatcher.h"
-#include "base/audittrail.h"
+#include "audit/audittrail.h"
 #include "base/text.h"
 #include "base/topics.h"
 #include "jobs/auditshipper.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "base/audittrail.h"
+#include "audit/audittrail.h"
 #include "cluster/clustersnapshot.h"
 
 #include <QWidget>

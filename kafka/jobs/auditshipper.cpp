@@ -1,6 +1,6 @@
 #include "jobs/auditshipper.h"
 
-#include "base/audittrail.h"
+#include "audit/audittrail.h"
 #include "client/clientroles.h"
 #include "client/consumer.h"
 #include "client/kafkaerror.h"

@@ -56,6 +56,28 @@ ClusterInspector::ClusterInspector(InspectorSettings settings, QObject *parent)
 
 ClusterInspector::~ClusterInspector() = default;
 
+QString ClusterInspector::probe(const ClientConfig &config, int timeoutMs)
+{
+    try {
+        Producer client(ClientRoles::adminClient(config, QStringLiteral("vigil-connection-test")));
+        QString refused; // errors are served by poll(), on this thread
+        client.callbacks().onError = [&refused](const ClientError &error) {
+            if (refused.isEmpty() || error.code == RD_KAFKA_RESP_ERR__AUTHENTICATION)
+                refused = error.message;
+        };
+        const rd_kafka_metadata_t *raw = nullptr;
+        const rd_kafka_resp_err_t error = rd_kafka_metadata(client.handle(), 0, nullptr, &raw, timeoutMs);
+        if (error == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            rd_kafka_metadata_destroy(raw);
+            return {};
+        }
+        rd_kafka_poll(client.handle(), 0);
+        return refused.isEmpty() ? clientError(error, QStringLiteral("metadata")).message : refused;
+    } catch (const std::exception &error) {
+        return QString::fromUtf8(error.what());
+    }
+}
+
 void ClusterInspector::open()
 {
     ClientConfig admin = m_settings.config;

@@ -34,6 +34,10 @@ public:
     explicit ClusterInspector(InspectorSettings settings, QObject *parent = nullptr);
     ~ClusterInspector() override;
 
+    // Whether a cluster answers a metadata request with these settings within timeoutMs: empty when
+    // it did, else why not (a refused sign-in said as such). Blocks: a worker thread's call.
+    static QString probe(const ClientConfig &config, int timeoutMs);
+
 public Q_SLOTS:
     void refresh();
     void setRefreshInterval(int ms);

@@ -1,5 +1,7 @@
 #include "local/localcluster.h"
 
+#include "local/localsecurity.h"
+
 #include "client/kafkahandles.h"
 
 #include <QCoreApplication>
@@ -262,7 +264,8 @@ void LocalCluster::loadOrCreateLayout(const Progress &progress)
     if (const auto layout = readJson(path)) {
         clusterId = layout->value(u"clusterId").toString();
         for (const QJsonValue &node : layout->value(u"nodes").toArray())
-            m_addresses.append({node[u"id"].toInt(), quint16(node[u"port"].toInt()), quint16(node[u"controllerPort"].toInt())});
+            m_addresses.append({node[u"id"].toInt(), quint16(node[u"port"].toInt()), quint16(node[u"controllerPort"].toInt()),
+                                quint16(node[u"saslPort"].toInt()), quint16(node[u"mtlsPort"].toInt())});
         if (m_addresses.size() != m_options.nodes)
             throw failure(QStringLiteral("%1 holds a local cluster of %2 node(s), not %3: start it with --brokers %2, or "
                                          "give another --data-dir")
@@ -278,7 +281,13 @@ void LocalCluster::loadOrCreateLayout(const Progress &progress)
     QList<quint16> taken;
     bool changed = !QFile::exists(path);
     for (NodeAddress &node : m_addresses) {
-        for (quint16 *port : {&node.port, &node.controllerPort}) {
+        if (!m_options.secured) {
+            changed = changed || node.saslPort || node.mtlsPort;
+            node.saslPort = node.mtlsPort = 0;
+        }
+        for (quint16 *port : {&node.port, &node.controllerPort, &node.saslPort, &node.mtlsPort}) {
+            if ((port == &node.saslPort || port == &node.mtlsPort) && !m_options.secured)
+                continue;
             if (*port == 0 || taken.contains(*port) || !bindable(*port)) {
                 *port = freePort(taken);
                 changed = true;
@@ -290,18 +299,52 @@ void LocalCluster::loadOrCreateLayout(const Progress &progress)
         QJsonArray nodes;
         for (const NodeAddress &node : m_addresses)
             nodes.append(QJsonObject{{QStringLiteral("id"), node.id}, {QStringLiteral("port"), node.port},
-                                     {QStringLiteral("controllerPort"), node.controllerPort}});
+                                     {QStringLiteral("controllerPort"), node.controllerPort},
+                                     {QStringLiteral("saslPort"), node.saslPort}, {QStringLiteral("mtlsPort"), node.mtlsPort}});
         writeJson(path, {{QStringLiteral("clusterId"), clusterId}, {QStringLiteral("version"), m_kafka.version},
                          {QStringLiteral("nodes"), nodes}});
     }
+    const LocalSecurity security(m_options.dataDir);
+    if (m_options.secured) {
+        if (progress)
+            progress(QStringLiteral("Making the secured listeners' certificates…"));
+        security.prepare();
+    }
     for (LocalNode &node : m_nodes) {
-        node.writeConfig(m_addresses, m_options.heapMb);
+        node.writeConfig(m_addresses, m_options.heapMb, m_options.secured ? &security : nullptr);
         if (!node.isFormatted()) {
             if (progress)
                 progress(QStringLiteral("First start: formatting the log directory of node %1 of %2…").arg(node.id()).arg(m_nodes.size()));
-            node.format(clusterId);
+            node.format(clusterId, m_options.secured ? security.scramCredential() : QString());
         }
     }
+    if (m_options.secured)
+        security.writeClientProperties(saslBootstrap(), mtlsBootstrap());
+}
+
+QString LocalCluster::saslBootstrap() const
+{
+    QStringList servers;
+    for (const NodeAddress &node : m_addresses) {
+        if (node.saslPort)
+            servers << QStringLiteral("127.0.0.1:%1").arg(node.saslPort);
+    }
+    return servers.join(u',');
+}
+
+QString LocalCluster::mtlsBootstrap() const
+{
+    QStringList servers;
+    for (const NodeAddress &node : m_addresses) {
+        if (node.mtlsPort)
+            servers << QStringLiteral("127.0.0.1:%1").arg(node.mtlsPort);
+    }
+    return servers.join(u',');
+}
+
+QString LocalCluster::securedDir() const
+{
+    return saslBootstrap().isEmpty() ? QString() : LocalSecurity(m_options.dataDir).dir();
 }
 
 void LocalCluster::open(const Progress &progress)
@@ -326,7 +369,8 @@ void LocalCluster::open(const Progress &progress)
         // Joining: the running nodes keep their ports; only the layout is read.
         const auto layout = readJson(m_options.dataDir + QStringLiteral("/layout.json"));
         for (const QJsonValue &node : layout.value_or(QJsonObject{}).value(u"nodes").toArray())
-            m_addresses.append({node[u"id"].toInt(), quint16(node[u"port"].toInt()), quint16(node[u"controllerPort"].toInt())});
+            m_addresses.append({node[u"id"].toInt(), quint16(node[u"port"].toInt()), quint16(node[u"controllerPort"].toInt()),
+                                quint16(node[u"saslPort"].toInt()), quint16(node[u"mtlsPort"].toInt())});
         if (m_addresses.size() != m_options.nodes)
             throw failure(QStringLiteral("the local cluster running from %1 has %2 node(s), not %3")
                               .arg(m_options.dataDir).arg(m_addresses.size()).arg(m_options.nodes));

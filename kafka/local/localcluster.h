@@ -18,6 +18,7 @@ struct LocalClusterOptions {
     int heapMb = 320;   // per JVM: one node stays under 600 MB resident (README, "The local cluster")
     int startTimeoutMs = 90'000;
     int stopTimeoutMs = 20'000;
+    bool secured = false; // --secured: SASL_SSL and mTLS listeners beside PLAINTEXT (LocalSecurity)
 };
 
 // Vigil's local Apache Kafka cluster: KRaft nodes (broker and controller in one JVM each) on free
@@ -50,6 +51,11 @@ public:
     // down). Throws LocalClusterError with the node's log when it does not come up.
     void open(const Progress &progress = {});
     QString bootstrapServers() const { return m_bootstrap; }
+    // With options.secured, once open: the secured listeners and the client properties files for them
+    // (<cluster>/secured/sasl_ssl.properties, mtls.properties); empty without.
+    QString saslBootstrap() const;
+    QString mtlsBootstrap() const;
+    QString securedDir() const;
     bool startedHere() const { return m_startedHere; }
     const LocalClusterOptions &options() const { return m_options; }
     const KafkaDistribution &kafka() const { return m_kafka; }

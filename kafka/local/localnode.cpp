@@ -1,5 +1,7 @@
 #include "local/localnode.h"
 
+#include "local/localsecurity.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -42,7 +44,7 @@ bool LocalNode::isFormatted() const
     return QFileInfo::exists(m_dir + QStringLiteral("/data/meta.properties"));
 }
 
-void LocalNode::writeConfig(const QList<NodeAddress> &nodes, int heapMb) const
+void LocalNode::writeConfig(const QList<NodeAddress> &nodes, int heapMb, const LocalSecurity *security) const
 {
     if (!QDir().mkpath(m_dir + QStringLiteral("/data")) || !QDir().mkpath(m_dir + QStringLiteral("/logs")))
         throw LocalClusterError(LocalClusterError::Kind::Failed, QStringLiteral("cannot create %1").arg(m_dir));
@@ -56,16 +58,26 @@ void LocalNode::writeConfig(const QList<NodeAddress> &nodes, int heapMb) const
     // Replicated as widely as the cluster allows (3 at most), with one replica to spare for writes.
     const int replicas = int(qMin<qsizetype>(3, nodes.size()));
     const int minInSync = qMax(1, replicas - 1);
-    const QString properties = QStringLiteral(
+    QString listeners = QStringLiteral("PLAINTEXT://127.0.0.1:%1,CONTROLLER://127.0.0.1:%2").arg(self.port).arg(self.controllerPort);
+    QString advertised = QStringLiteral("PLAINTEXT://127.0.0.1:%1").arg(self.port);
+    QString protocols = QStringLiteral("PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    const bool secured = security && self.saslPort && self.mtlsPort;
+    if (secured) {
+        const QString more = QStringLiteral(",SECURE://127.0.0.1:%1,MTLS://127.0.0.1:%2").arg(self.saslPort).arg(self.mtlsPort);
+        listeners += more;
+        advertised += more;
+        protocols += QStringLiteral(",SECURE:SASL_SSL,MTLS:SSL");
+    }
+    QString properties = QStringLiteral(
         "# Written by Vigil at every start of its local cluster; edits are overwritten.\n"
         "process.roles=broker,controller\n"
         "node.id=%1\n"
         "controller.quorum.voters=%2\n"
-        "listeners=PLAINTEXT://127.0.0.1:%3,CONTROLLER://127.0.0.1:%4\n"
-        "advertised.listeners=PLAINTEXT://127.0.0.1:%3\n"
+        "listeners=%9\n"
+        "advertised.listeners=%10\n"
         "controller.listener.names=CONTROLLER\n"
         "inter.broker.listener.name=PLAINTEXT\n"
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT\n"
+        "listener.security.protocol.map=%11\n"
         "log.dirs=%5/data\n"
         "num.partitions=1\n"
         "default.replication.factor=%6\n"
@@ -84,7 +96,10 @@ void LocalNode::writeConfig(const QList<NodeAddress> &nodes, int heapMb) const
         "log.cleaner.dedupe.buffer.size=33554432\n"
         "log.retention.hours=168\n"
         "# The JVM heap: %8 MB.\n")
-        .arg(m_id).arg(voters.join(u',')).arg(self.port).arg(self.controllerPort).arg(m_dir).arg(replicas).arg(minInSync).arg(heapMb);
+        .arg(m_id).arg(voters.join(u',')).arg(m_dir).arg(replicas).arg(minInSync).arg(heapMb)
+        .arg(listeners, advertised, protocols);
+    if (secured)
+        properties += security->serverProperties();
     writeFile(propertiesFile(), properties);
     writeFile(m_dir + QStringLiteral("/log4j2.properties"), QStringLiteral(
         "status = warn\n"
@@ -105,17 +120,21 @@ void LocalNode::writeConfig(const QList<NodeAddress> &nodes, int heapMb) const
         "logger.request.level = WARN\n").arg(m_dir));
 }
 
-void LocalNode::format(const QString &clusterId) const
+void LocalNode::format(const QString &clusterId, const QString &scramCredential) const
 {
+    QStringList scram;
+    if (!scramCredential.isEmpty())
+        scram = {QStringLiteral("--add-scram"), scramCredential};
     QProcess tool;
     tool.setProcessChannelMode(QProcess::MergedChannels);
     tool.setStandardInputFile(QProcess::nullDevice());
     // A short-lived JVM: quick start-up matters more than peak speed.
-    tool.start(m_kafka.java, {QStringLiteral("-Xmx256m"), QStringLiteral("-XX:TieredStopAtLevel=1"),
+    tool.start(m_kafka.java, QStringList{QStringLiteral("-Xmx256m"), QStringLiteral("-XX:TieredStopAtLevel=1"),
                               QStringLiteral("-XX:+UseSerialGC"), QStringLiteral("-Djava.awt.headless=true"),
                               QStringLiteral("-cp"), m_kafka.libsDir + QStringLiteral("/*"),
                               QStringLiteral("kafka.tools.StorageTool"), QStringLiteral("format"),
-                              QStringLiteral("--cluster-id"), clusterId, QStringLiteral("--config"), propertiesFile()});
+                              QStringLiteral("--cluster-id"), clusterId, QStringLiteral("--config"), propertiesFile()}
+                                 + scram);
     const bool finished = tool.waitForFinished(120'000);
     const QString output = QString::fromLocal8Bit(tool.readAll()).trimmed();
     if (!finished || tool.exitStatus() != QProcess::NormalExit || tool.exitCode() != 0) {

@@ -10,6 +10,8 @@ struct NodeAddress {
     int id = 0;
     quint16 port = 0;
     quint16 controllerPort = 0;
+    quint16 saslPort = 0; // the secured listeners (--secured); 0 without
+    quint16 mtlsPort = 0;
 
     friend bool operator==(const NodeAddress &, const NodeAddress &) = default;
 };
@@ -25,10 +27,12 @@ public:
     QString logFile() const;
     bool isFormatted() const;
 
-    // server.properties and log4j2.properties for this node of `nodes` (every node of the cluster).
-    void writeConfig(const QList<NodeAddress> &nodes, int heapMb) const;
-    // Kafka's storage tool; the first start of a node. Throws LocalClusterError.
-    void format(const QString &clusterId) const;
+    // server.properties and log4j2.properties for this node of `nodes` (every node of the cluster);
+    // with `security`, its secured listeners too.
+    void writeConfig(const QList<NodeAddress> &nodes, int heapMb, const class LocalSecurity *security = nullptr) const;
+    // Kafka's storage tool; the first start of a node, with a SCRAM credential to add when given.
+    // Throws LocalClusterError.
+    void format(const QString &clusterId, const QString &scramCredential = {}) const;
     // The JVM in a session of its own, detached (it outlives a crashed console); returns its PID.
     // Throws LocalClusterError.
     qint64 start(int heapMb) const;

@@ -2,7 +2,7 @@
 // vigil-console principal over SASL_SSL when the fixture has it: its ACLs let it write there and
 // nowhere else), in order, and loses nothing while the cluster is away; `vigil audit --verify` checks
 // the topic and files, and names the first broken entry.
-#include "base/audittrail.h"
+#include "audit/audittrail.h"
 #include "clustertesting.h"
 #include "client/workerthread.h"
 #include "jobs/auditshipper.h"

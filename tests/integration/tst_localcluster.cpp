@@ -6,6 +6,7 @@
 #include "client/producer.h"
 #include "local/localcluster.h"
 
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -145,6 +146,31 @@ private Q_SLOTS:
         QCOMPARE(readValues(m_bootstrap, QStringLiteral("restart.history"), QStringLiteral("after-crash")).size(), 110);
     }
 
+    // --secured: the same cluster, restarted, also offers SASL_SSL and mTLS; kcat connects with the
+    // client properties files it wrote, and a wrong password is refused.
+    void securedListenersOnRequest()
+    {
+        stopBroker();
+        startBroker({QStringLiteral("--secured")});
+        QVERIFY2(m_brokerLog.contains("SASL_SSL (user vigil"), m_brokerLog.constData());
+        const QString secured = m_data.path() + QStringLiteral("/secured");
+        const auto kcat = [](const QStringList &arguments) {
+            QProcess process;
+            process.start(QStringLiteral("kcat"), arguments + QStringList{QStringLiteral("-L"), QStringLiteral("-m"), QStringLiteral("15")});
+            process.waitForFinished(60'000);
+            return QPair<int, QString>(process.exitCode(), QString::fromUtf8(process.readAll() + process.readAllStandardError()));
+        };
+        for (const char *file : {"sasl_ssl.properties", "mtls.properties"}) {
+            const auto [code, said] = kcat({QStringLiteral("-F"), secured + u'/' + QLatin1String(file)});
+            QVERIFY2(code == 0 && said.contains(QStringLiteral("healthcare.labs.results")), qPrintable(file + (u' ' + said)));
+        }
+        const auto [code, said] = kcat({QStringLiteral("-F"), secured + QStringLiteral("/sasl_ssl.properties"), QStringLiteral("-X"),
+                                        QStringLiteral("sasl.password=wrong")});
+        QVERIFY2(code != 0, qPrintable(said));
+        QFileInfo directory(secured);
+        QCOMPARE(directory.permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup), QFileDevice::Permissions());
+    }
+
     void resetAsksFirstAndRefusesWhileRunning()
     {
         QCOMPARE(runReset("no\n"), 1);
@@ -168,10 +194,10 @@ private:
     QString m_bootstrap;
     QByteArray m_brokerLog;
 
-    void startBroker()
+    void startBroker(const QStringList &more = {})
     {
         m_broker.setProgram(vigilBinary());
-        m_broker.setArguments({QStringLiteral("broker"), QStringLiteral("--data-dir"), m_data.path()});
+        m_broker.setArguments(QStringList{QStringLiteral("broker"), QStringLiteral("--data-dir"), m_data.path()} + more);
         m_brokerLog.clear();
         m_broker.start();
         QVERIFY(m_broker.waitForStarted());

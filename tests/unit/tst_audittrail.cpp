@@ -2,7 +2,7 @@
 // carrying its predecessor's hash; the verifier finds an altered entry, a removed one, a replaced one,
 // reordered ones and a torn last line, and counts an entry sent twice once. An append that cannot be
 // written throws, so the caller does not act.
-#include "base/audittrail.h"
+#include "audit/audittrail.h"
 
 #include <QFile>
 #include <QTemporaryDir>

@@ -40,7 +40,8 @@ private Q_SLOTS:
         QVERIFY(partitions.contains("healthcare.fhir.other"));
         // The evaluator's state partition p keeps the patients of input partition p.
         QCOMPARE(partitions.value("healthcare.evaluator.state"), partitions.value("healthcare.labs.results"));
-        QCOMPARE(partitions.size(), 9);
+        QVERIFY(partitions.contains("vigil.audit"));
+        QCOMPARE(partitions.size(), 10);
     }
 
     void onlyTheAlertsTheEvaluatorStateAndTheCursorsAreCompacted()
@@ -48,6 +49,15 @@ private Q_SLOTS:
         for (const auto &spec : Topics::recommendedLayout())
             QCOMPARE(spec.compacted, spec.name == Topics::CriticalAlerts || spec.name == Topics::EvaluatorState
                                       || spec.name == Topics::IngestCursors);
+    }
+
+    // The audit trail is kept six years (HIPAA's retention of documentation), never compacted away.
+    void theAuditTopicIsKeptSixYears()
+    {
+        for (const auto &spec : Topics::recommendedLayout()) {
+            if (spec.name == Topics::Audit)
+                QCOMPARE(spec.retentionMs, 6LL * 365 * 24 * 60 * 60 * 1000);
+        }
     }
 };
 

@@ -1,4 +1,4 @@
-#include "base/audittrail.h"
+#include "audit/audittrail.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>

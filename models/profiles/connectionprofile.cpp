@@ -149,6 +149,8 @@ ConnectionProfile ProfileStore::load(const QString &name) const
 
 QStringList ProfileStore::keychainHeld(const QString &name) const
 {
+    if (!QFile::exists(pathOf(name)))
+        return {}; // not saved yet
     for (const auto &[key, value] : readProperties(pathOf(name))) {
         if (key == QLatin1String(KeychainKey))
             return value.split(u',', Qt::SkipEmptyParts);
