@@ -88,7 +88,6 @@ Console::Console(const CommandLine &line) : m_line(line), m_config(line.config)
         startLocal();
         break;
     }
-    startConnections();
 }
 
 // The Connections area: saved profiles, tested on a thread of their own before they are saved.
@@ -210,6 +209,7 @@ void Console::connectCluster(const QString &clusterName, const QString &notice, 
     startTopics();
     startSchemas(line);
     startIngest(line);
+    startConnections();
 
     if (line.simulate) {
         auto *simulator = new SimulatorPublisher(line.simulatorSettings(m_config));

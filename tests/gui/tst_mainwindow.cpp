@@ -126,7 +126,7 @@ private Q_SLOTS:
         for (int row = 0; row < navigation->count(); ++row)
             areas << navigation->item(row)->text();
         QCOMPARE(areas, (QStringList{"Dashboard", "Thresholds", "Replay", "Wall displays", "Topics", "Messages", "Consumer lag",
-                                     "Cluster health", "Schemas", "Ingest"}));
+                                     "Cluster health", "Schemas", "Ingest", "Connections"}));
 
         // The mock cluster says what it cannot do.
         auto *notice = window->findChild<QLabel *>(QStringLiteral("clusterNotice"));
