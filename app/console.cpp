@@ -94,20 +94,12 @@ Console::Console(const CommandLine &line) : m_line(line), m_config(line.config)
 void Console::startConnections()
 {
     m_keychain = std::make_unique<Keychain>();
-    auto tester = [](const ConnectionsView::Properties &properties, std::function<void(const QString &)> done) {
+    auto *window = m_window.get();
+    auto tester = [window](const ConnectionsView::Properties &properties, std::function<void(const QString &)> done) {
         ClientConfig config;
         for (const auto &[key, value] : properties)
             config.set(key, value);
-        auto *context = new QObject; // lives on the GUI thread until the answer came
-        QThread *probe = QThread::create([config, context, done = std::move(done)] {
-            const QString error = ClusterInspector::probe(config, 10'000);
-            QMetaObject::invokeMethod(context, [context, done, error] {
-                done(error);
-                context->deleteLater();
-            });
-        });
-        QObject::connect(probe, &QThread::finished, probe, &QObject::deleteLater);
-        probe->start();
+        ClusterInspector::probeInBackground(config, window, std::move(done));
     };
     m_window->addArea(QObject::tr("Connections"), new ConnectionsView(ProfileStore(), m_keychain.get(), tester));
 }

@@ -154,6 +154,13 @@ void ConnectionsView::setStatus(const QString &text, bool problem)
     m_status->setStyleSheet(problem ? QStringLiteral("color: #b00020; font-weight: bold;") : QString());
 }
 
+void ConnectionsView::setBusy(bool busy)
+{
+    m_busy = busy;
+    m_test->setEnabled(!busy);
+    m_save->setEnabled(!busy);
+}
+
 void ConnectionsView::refreshList(const QString &select)
 {
     const QSignalBlocker block(m_list);
@@ -237,16 +244,12 @@ void ConnectionsView::testConnection()
         setStatus(tr("Give bootstrap.servers first."), true);
         return;
     }
-    m_busy = true;
-    m_test->setEnabled(false);
-    m_save->setEnabled(false);
+    setBusy(true);
     setStatus(tr("Connecting to %1…").arg(profile.bootstrapServers()), false);
     m_tester(profile.clientProperties(), [this, self = QPointer(this), servers = profile.bootstrapServers()](const QString &error) {
         if (!self)
             return; // the window closed while the cluster was asked
-        m_busy = false;
-        m_test->setEnabled(true);
-        m_save->setEnabled(true);
+        setBusy(false);
         setStatus(error.isEmpty() ? tr("Connected to %1.").arg(servers) : tr("Did not connect: %1").arg(error), !error.isEmpty());
     });
 }
@@ -266,16 +269,12 @@ void ConnectionsView::save()
         setStatus(tr("Give bootstrap.servers first."), true);
         return;
     }
-    m_busy = true;
-    m_test->setEnabled(false);
-    m_save->setEnabled(false);
+    setBusy(true);
     setStatus(tr("Connecting to %1 before saving…").arg(profile.bootstrapServers()), false);
     m_tester(profile.clientProperties(), [this, self = QPointer(this), profile](const QString &error) {
         if (!self)
             return;
-        m_busy = false;
-        m_test->setEnabled(true);
-        m_save->setEnabled(true);
+        setBusy(false);
         if (!error.isEmpty()) {
             setStatus(tr("Not saved, it did not connect: %1").arg(error), true);
             return;

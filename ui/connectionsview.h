@@ -43,6 +43,7 @@ private:
     void refreshList(const QString &select = {});
     ConnectionProfile edited() const;
     void setStatus(const QString &text, bool problem);
+    void setBusy(bool busy); // asking a cluster: no second test or save meanwhile
 
     ProfileStore m_store;
     Keychain *m_keychain;

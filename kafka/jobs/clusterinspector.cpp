@@ -13,6 +13,9 @@
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QLoggingCategory>
+#include <QCoreApplication>
+#include <QPointer>
+#include <QThread>
 #include <QTimer>
 
 #include <algorithm>
@@ -215,6 +218,20 @@ void ClusterInspector::refresh()
     ++m_refreshes;
     m_refreshing = false;
     Q_EMIT snapshotReady(snapshot);
+}
+
+void ClusterInspector::probeInBackground(const ClientConfig &config, QObject *receiver, std::function<void(const QString &)> done)
+{
+    QThread *thread = QThread::create([config, receiver = QPointer(receiver), done = std::move(done)] {
+        const QString error = probe(config, 10'000);
+        // Checked on the application's thread, where the receiver lives and dies.
+        QMetaObject::invokeMethod(QCoreApplication::instance(), [receiver, done, error] {
+            if (receiver)
+                done(error);
+        });
+    });
+    QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    thread->start();
 }
 
 void ClusterInspector::readMetadata(ClusterSnapshot &snapshot)

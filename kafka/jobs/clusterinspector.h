@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "client/clientconfig.h"
 #include "client/kafkahandles.h"
 #include "client/kafkaworker.h"
@@ -37,6 +39,8 @@ public:
     // Whether a cluster answers a metadata request with these settings within timeoutMs: empty when
     // it did, else why not (a refused sign-in said as such). Blocks: a worker thread's call.
     static QString probe(const ClientConfig &config, int timeoutMs);
+    // probe() on a thread of its own; `done` runs on the application's thread, unless receiver is gone by then.
+    static void probeInBackground(const ClientConfig &config, QObject *receiver, std::function<void(const QString &error)> done);
 
 public Q_SLOTS:
     void refresh();

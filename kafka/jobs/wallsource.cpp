@@ -53,10 +53,10 @@ void WallSource::open()
 
 void WallSource::openFailed(const ClientError &error, int retryInMs)
 {
-    // The cluster may be down when the display starts: the ward is told, and the start is retried.
+    // The cluster may be down when the display starts (the start is retried), or refuse it for good (a
+    // missing ACL, a missing topic): either way the ward is told at once.
     KafkaWorker::openFailed(error, retryInMs);
-    if (retryInMs > 0)
-        Q_EMIT brokersLost(error.message);
+    Q_EMIT brokersLost(error.message);
 }
 
 void WallSource::assignFromBeginning()

@@ -464,9 +464,13 @@ private Q_SLOTS:
             auto *worker = wallSource(denied, {});
             Errors errors;
             errors.watch(worker);
+            QSignalSpy lost(worker, &WallSource::brokersLost); // the ward's banner, at once
             WorkerThread thread(worker, QStringLiteral("wall"));
             QVERIFY2(QTest::qWaitFor([&] { return refuses(errors.all(), QStringLiteral("healthcare.alerts.critical")); }, 30'000),
                      qPrintable(errors.all()));
+            QVERIFY(lost.wait(10'000) || !lost.isEmpty());
+            QVERIFY2(refuses(lost.first().first().toString(), QStringLiteral("healthcare.alerts.critical")),
+                     qPrintable(lost.first().first().toString()));
             QVERIFY(thread.stop());
         }
     }
