@@ -1,9 +1,9 @@
 #include "client/clientconfig.h"
 
+#include "base/propertiesfile.h"
+
 #include "base/secretmask.h"
 
-#include <QFile>
-#include <QRegularExpression>
 
 ConfigError::ConfigError(const std::string &what)
     : std::runtime_error(SecretMask::masked(QString::fromStdString(what)).toStdString())
@@ -37,29 +37,14 @@ void ClientConfig::setAssignment(const QString &assignment)
 
 void ClientConfig::loadPropertiesFile(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
-        throw ConfigError(path.toStdString() + ": " + file.errorString().toStdString());
-
-    int lineNumber = 0;
-    QString pending;
-    while (!file.atEnd()) {
-        ++lineNumber;
-        QString line = QString::fromUtf8(file.readLine()).trimmed();
-        if (pending.isEmpty() && (line.isEmpty() || line.startsWith(u'#') || line.startsWith(u'!')))
-            continue;
-        if (line.endsWith(u'\\')) {
-            pending += line.chopped(1);
-            continue;
-        }
-        line = pending + line;
-        pending.clear();
-
-        const qsizetype separator = line.indexOf(QRegularExpression(QStringLiteral("[=:]")));
-        if (separator <= 0)
-            throw ConfigError(path.toStdString() + ':' + std::to_string(lineNumber) + ": expected key=value");
-        set(line.left(separator).trimmed(), line.mid(separator + 1).trimmed());
+    QList<QPair<QString, QString>> properties;
+    try {
+        properties = readPropertiesFile(path);
+    } catch (const std::runtime_error &error) {
+        throw ConfigError(error.what());
     }
+    for (const auto &[key, value] : properties)
+        set(key, value);
 }
 
 QString ClientConfig::value(const QString &key, const QString &fallback) const

@@ -1,5 +1,6 @@
 #include "profiles/connectionprofile.h"
 
+#include "base/propertiesfile.h"
 #include "base/secretmask.h"
 
 #include <QDir>
@@ -18,30 +19,13 @@ constexpr auto WallTokenKey = "vigil.wall.token";
 constexpr auto KeychainKey = "vigil.keychain";
 constexpr auto RegistryPasswordKey = "vigil.schema.registry.password";
 
-// key=value or key: value lines; '#' and '!' comments; a trailing '\' continues the line.
 QList<QPair<QString, QString>> readProperties(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
-        throw ProfileError(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
-    QList<QPair<QString, QString>> properties;
-    QString pending;
-    const QStringList lines = QString::fromUtf8(file.readAll()).split(u'\n');
-    for (qsizetype i = 0; i < lines.size(); ++i) {
-        QString line = pending + lines[i].trimmed();
-        pending.clear();
-        if (line.endsWith(u'\\')) {
-            pending = line.chopped(1);
-            continue;
-        }
-        if (line.isEmpty() || line.startsWith(u'#') || line.startsWith(u'!'))
-            continue;
-        const qsizetype separator = line.indexOf(QRegularExpression(QStringLiteral("[=:]")));
-        if (separator <= 0)
-            throw ProfileError(QStringLiteral("%1 line %2: expected key=value").arg(path).arg(i + 1));
-        properties.append({line.left(separator).trimmed(), line.mid(separator + 1).trimmed()});
+    try {
+        return readPropertiesFile(path);
+    } catch (const std::runtime_error &error) {
+        throw ProfileError(QString::fromUtf8(error.what()));
     }
-    return properties;
 }
 
 } // namespace
