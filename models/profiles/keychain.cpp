@@ -106,12 +106,15 @@ void Keychain::remove(const QString &profile, const QStringList &keys, Done done
     runNext(sequence);
 }
 
-QString Keychain::writeNow(const QString &profile, const Secrets &secrets)
+namespace {
+
+// Runs an asynchronous call in a local event loop until it reports; returns its error.
+QString waitFor(const std::function<void(Keychain::Done)> &call)
 {
     QEventLoop loop;
     QString result;
     bool finished = false;
-    write(profile, secrets, [&](const QString &error) {
+    call([&](const QString &error) {
         result = error;
         finished = true;
         loop.quit();
@@ -121,18 +124,19 @@ QString Keychain::writeNow(const QString &profile, const Secrets &secrets)
     return result;
 }
 
+} // namespace
+
+QString Keychain::writeNow(const QString &profile, const Secrets &secrets)
+{
+    return waitFor([&](Done done) { write(profile, secrets, std::move(done)); });
+}
+
 QString Keychain::readNow(const QString &profile, const QStringList &keys, Secrets *secrets)
 {
-    QEventLoop loop;
-    QString result;
-    bool finished = false;
-    read(profile, keys, [&](const Secrets &read, const QString &error) {
-        *secrets = read;
-        result = error;
-        finished = true;
-        loop.quit();
+    return waitFor([&](Done done) {
+        read(profile, keys, [secrets, done = std::move(done)](const Secrets &read, const QString &error) {
+            *secrets = read;
+            done(error);
+        });
     });
-    if (!finished)
-        loop.exec();
-    return result;
 }
