@@ -16,7 +16,6 @@
 
 #include <QApplication>
 #include <QDateTime>
-#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QScreen>
@@ -219,11 +218,7 @@ int runProfile(int argc, char **argv, const CommandLine &line)
         if (verb == u"remove") {
             const QStringList held = store.keychainHeld(name);
             audit.append({QStringLiteral("profile-remove"), {{"profile", name.toStdString()}}, {}, {}}, QDateTime::currentMSecsSinceEpoch());
-            QEventLoop loop;
-            QString error;
-            Keychain().remove(name, held, [&](const QString &e) { error = e; loop.quit(); });
-            if (!held.isEmpty())
-                loop.exec();
+            const QString error = Keychain().removeNow(name, held);
             store.remove(name);
             out << "removed " << name << (error.isEmpty() ? QString() : QStringLiteral(" (its secrets stay in the keychain: %1)").arg(error))
                 << Qt::endl;

@@ -15,7 +15,6 @@ namespace {
 constexpr auto RegistryKey = "vigil.schema.registry";
 constexpr auto WallFeedKey = "vigil.wall.feed";
 constexpr auto WallCaKey = "vigil.wall.ca";
-constexpr auto WallTokenKey = "vigil.wall.token";
 constexpr auto KeychainKey = "vigil.keychain";
 constexpr auto RegistryPasswordKey = "vigil.schema.registry.password";
 
@@ -151,7 +150,7 @@ QList<QPair<QString, QString>> ProfileStore::save(const ConnectionProfile &profi
                                   "# this file: vigil.keychain lists those the OS keychain holds for it.\n")
                        .arg(profile.name);
     for (const auto &[key, value] : profile.properties) {
-        if (SecretMask::isSecretProperty(key) || key == QLatin1String(WallTokenKey)) {
+        if (SecretMask::isSecretProperty(key)) { // vigil.wall.token too
             if (!value.isEmpty())
                 secrets.append({key, value});
             continue;

@@ -140,3 +140,8 @@ QString Keychain::readNow(const QString &profile, const QStringList &keys, Secre
         });
     });
 }
+
+QString Keychain::removeNow(const QString &profile, const QStringList &keys)
+{
+    return waitFor([&](Done done) { remove(profile, keys, std::move(done)); });
+}

@@ -29,6 +29,7 @@ public:
     // The same, waiting in a local event loop: for the command line before any window, and tests.
     QString writeNow(const QString &profile, const Secrets &secrets);
     QString readNow(const QString &profile, const QStringList &keys, Secrets *secrets);
+    QString removeNow(const QString &profile, const QStringList &keys);
 
     // What a failed job means, with what to do about it when no keychain service runs.
     static QString explain(int error, const QString &errorString);
